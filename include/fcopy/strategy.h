@@ -1,0 +1,41 @@
+/*
+ * Copy strategies.  Each one is a const table entry with one signature,
+ * chosen in one place (strategy_select()).
+ */
+#ifndef FCOPY_STRATEGY_H
+#define FCOPY_STRATEGY_H
+
+#include "fcopy/options.h"
+
+struct copy_job;
+
+struct strategy {
+	const char *name;
+
+	/*
+	 * Optional step run before DEST is opened, e.g. the whole strategy
+	 * reads the source into memory here, so that a source that cannot be
+	 * read never touches DEST.  Returns 0, or -1 with job->error set.
+	 */
+	int (*load)(struct copy_job *job);
+
+	/*
+	 * Copy from job->source_fd to job->dest_fd until end of file.
+	 * Returns 0, or -1 with job->error set.  Must not close either
+	 * descriptor; may leave the destination offset past the data written
+	 * as long as job->dest_size says the final size.
+	 */
+	int (*copy)(struct copy_job *job);
+
+	/* Optional: free what load() or copy() allocated.  Always called. */
+	void (*release)(struct copy_job *job);
+};
+
+extern const struct strategy strategy_whole;
+extern const struct strategy strategy_buffered;
+extern const struct strategy strategy_stream;
+
+/* Pick the strategy for the job: the one named by -s, or the auto choice. */
+const struct strategy *strategy_select(const struct copy_job *job);
+
+#endif

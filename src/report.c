@@ -1,0 +1,114 @@
+/*
+ * -v and --stats.  Both go to standard error, because standard output
+ * carries only data (DEST "-").
+ */
+#include <stdio.h>
+#include <string.h>
+#include <time.h>
+
+#include "fcopy/copy.h"
+#include "fcopy/msg.h"
+#include "fcopy/report.h"
+#include "fcopy/strategy.h"
+
+static struct timespec started;
+
+void report_start(struct copy_job *job)
+{
+	(void)job;
+	clock_gettime(CLOCK_MONOTONIC, &started);
+}
+
+static double seconds_since_start(void)
+{
+	struct timespec now;
+
+	clock_gettime(CLOCK_MONOTONIC, &now);
+	return (double)(now.tv_sec - started.tv_sec) +
+	       (double)(now.tv_nsec - started.tv_nsec) / 1e9;
+}
+
+/*
+ * Write text as the body of a JSON string.  Bytes of 0x80 and above pass
+ * through unchanged, so the output is valid JSON when names are UTF-8.
+ */
+static size_t json_escape(char *out, size_t size, const char *text)
+{
+	size_t used = 0;
+
+	for (const unsigned char *p = (const unsigned char *)text;
+	     *p && used + 7 < size; p++) {
+		if (*p == '"' || *p == '\\') {
+			out[used++] = '\\';
+			out[used++] = (char)*p;
+		} else if (*p < 0x20 || *p == 0x7f) {
+			used += (size_t)snprintf(out + used, size - used,
+						 "\\u%04x", *p);
+		} else {
+			out[used++] = (char)*p;
+		}
+	}
+	out[used] = '\0';
+	return used;
+}
+
+static void print_json(const struct copy_job *job,
+		       const struct strategy *strategy, double seconds)
+{
+	char source[1024];
+	char dest[1024];
+	char fallback[256];
+	const struct io_counters *c = &io_counters;
+
+	json_escape(source, sizeof(source), job->source_path);
+	json_escape(dest, sizeof(dest), job->dest.path);
+	json_escape(fallback, sizeof(fallback), job->fallback);
+	msg_info("{\"source\":\"%s\",\"dest\":\"%s\",\"bytes\":%llu,"
+		 "\"seconds\":%.6f,\"bytes_per_second\":%.0f,"
+		 "\"strategy\":\"%s\",\"mechanism\":\"%s\",\"fallback\":\"%s\","
+		 "\"syscalls\":{\"read\":%llu,\"write\":%llu,"
+		 "\"copy_file_range\":%llu,\"sendfile\":%llu,\"splice\":%llu,"
+		 "\"ficlone\":%llu,\"lseek\":%llu}}",
+		 source, dest, (unsigned long long)job->bytes_copied, seconds,
+		 seconds > 0 ? (double)job->bytes_copied / seconds : 0.0,
+		 strategy->name, job->mechanism ? job->mechanism : "none",
+		 fallback, (unsigned long long)c->reads,
+		 (unsigned long long)c->writes,
+		 (unsigned long long)c->copy_file_ranges,
+		 (unsigned long long)c->sendfiles,
+		 (unsigned long long)c->splices,
+		 (unsigned long long)c->ficlones, (unsigned long long)c->seeks);
+}
+
+static void print_human(const struct copy_job *job,
+			const struct strategy *strategy, double seconds)
+{
+	const struct io_counters *c = &io_counters;
+	double rate = seconds > 0 ? (double)job->bytes_copied / seconds : 0.0;
+
+	msg_info("%s -> %s: %llu bytes in %.3f s (%.1f MB/s); %s: %s%s%s; "
+		 "system calls: read %llu, write %llu, copy_file_range %llu, "
+		 "sendfile %llu, splice %llu, ficlone %llu, lseek %llu",
+		 msg_quote(job->source_path), msg_quote(job->dest.path),
+		 (unsigned long long)job->bytes_copied, seconds, rate / 1e6,
+		 strategy->name, job->mechanism ? job->mechanism : "none",
+		 job->fallback[0] ? " " : "", job->fallback,
+		 (unsigned long long)c->reads, (unsigned long long)c->writes,
+		 (unsigned long long)c->copy_file_ranges,
+		 (unsigned long long)c->sendfiles,
+		 (unsigned long long)c->splices,
+		 (unsigned long long)c->ficlones, (unsigned long long)c->seeks);
+}
+
+void report_done(const struct copy_job *job, const struct strategy *strategy)
+{
+	double seconds = seconds_since_start();
+
+	if (job->options->verbose)
+		msg_info("%s -> %s", msg_quote(job->source_path),
+			 msg_quote(job->dest.path));
+	if (job->options->stats == STATS_JSON)
+		print_json(job, strategy, seconds);
+	else if (job->options->stats == STATS_HUMAN)
+		print_human(job, strategy, seconds);
+}

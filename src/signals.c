@@ -1,0 +1,89 @@
+/*
+ * Cleanup on SIGINT, SIGTERM, SIGHUP and SIGPIPE.  The handler only calls
+ * async-signal-safe functions (unlinkat, sigaction, raise): it removes the
+ * armed temporary file, restores the default action and raises the signal
+ * again, so the shell sees the process killed by that signal.  A signal
+ * that was ignored when fcopy started stays ignored, as nohup expects.
+ */
+#include <errno.h>
+#include <fcntl.h>
+#include <limits.h>
+#include <signal.h>
+#include <stddef.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "fcopy/signals.h"
+
+static const int handled_signals[] = { SIGINT, SIGTERM, SIGHUP, SIGPIPE };
+#define HANDLED_COUNT (sizeof(handled_signals) / sizeof(handled_signals[0]))
+
+static volatile sig_atomic_t armed;
+static int armed_dir_fd = AT_FDCWD;
+static char armed_name[PATH_MAX];
+static sigset_t saved_mask;
+
+static void on_signal(int signo)
+{
+	struct sigaction dfl = { .sa_handler = SIG_DFL };
+
+	if (armed)
+		(void)unlinkat(armed_dir_fd, armed_name, 0);
+	(void)sigaction(signo, &dfl, NULL);
+	(void)raise(signo);
+}
+
+int signals_install(void)
+{
+	struct sigaction action = { .sa_handler = on_signal };
+
+	sigemptyset(&action.sa_mask);
+	for (size_t i = 0; i < HANDLED_COUNT; i++)
+		sigaddset(&action.sa_mask, handled_signals[i]);
+
+	for (size_t i = 0; i < HANDLED_COUNT; i++) {
+		struct sigaction old;
+
+		if (sigaction(handled_signals[i], NULL, &old) < 0)
+			return -1;
+		if (old.sa_handler == SIG_IGN)
+			continue;
+		if (sigaction(handled_signals[i], &action, NULL) < 0)
+			return -1;
+	}
+	return 0;
+}
+
+void signals_arm(int dir_fd, const char *name)
+{
+	size_t len = strlen(name);
+
+	/* A name too long to store cannot have been created either. */
+	if (len >= sizeof(armed_name))
+		return;
+	signals_block();
+	armed_dir_fd = dir_fd;
+	memcpy(armed_name, name, len + 1);
+	armed = 1;
+	signals_unblock();
+}
+
+void signals_disarm(void)
+{
+	armed = 0;
+}
+
+void signals_block(void)
+{
+	sigset_t set;
+
+	sigemptyset(&set);
+	for (size_t i = 0; i < HANDLED_COUNT; i++)
+		sigaddset(&set, handled_signals[i]);
+	(void)sigprocmask(SIG_BLOCK, &set, &saved_mask);
+}
+
+void signals_unblock(void)
+{
+	(void)sigprocmask(SIG_SETMASK, &saved_mask, NULL);
+}

@@ -1,0 +1,124 @@
+/*
+ * The whole strategy: read the entire source into one allocation, then
+ * write it with as few write(2) calls as the kernel allows.  The source
+ * is read before DEST is opened, so a source that cannot be read (or is
+ * over --max-memory) never touches DEST.
+ */
+#include <errno.h>
+#include <stdint.h>
+#include <stdlib.h>
+#include <sys/stat.h>
+
+#include "fcopy/copy.h"
+#include "fcopy/msg.h"
+#include "fcopy/sparse.h"
+#include "fcopy/strategy.h"
+
+/* First allocation for a source of unknown size (pipe, /proc, /sys). */
+#define UNKNOWN_SIZE_START ((size_t)64 * 1024)
+
+/*
+ * st_size is only a hint: /proc files say 0 and /sys files say 4096.
+ * One spare byte lets a file of exactly st_size bytes reach end of file
+ * without growing the buffer.
+ */
+static size_t first_allocation(const struct stat *st, size_t cap)
+{
+	size_t size = UNKNOWN_SIZE_START;
+
+	if (S_ISREG(st->st_mode) && st->st_size > 0 &&
+	    (uint64_t)st->st_size < SIZE_MAX - 1)
+		size = (size_t)st->st_size + 1;
+	return size < cap + 1 ? size : cap + 1;
+}
+
+static int report_too_large(struct copy_job *job, uint64_t size, bool exact)
+{
+	msg_error("source %s is %s%llu bytes, over the memory limit of %llu "
+		  "bytes of -s whole; use -s buffered or -s stream, or raise "
+		  "--max-memory", msg_quote(job->source_path),
+		  exact ? "" : "more than ", (unsigned long long)size,
+		  (unsigned long long)job->options->max_memory);
+	job->error.reported = true;
+	return copy_fail(job, IO_SIDE_READ, EFBIG);
+}
+
+/* Double the buffer, up to cap + 1 bytes. Returns 0 or -1 with errno set. */
+static int grow(struct copy_job *job, size_t *allocated, size_t cap)
+{
+	size_t size = *allocated > (cap + 1) / 2 ? cap + 1 : *allocated * 2;
+	void *bigger = realloc(job->data, size);
+
+	if (!bigger)
+		return -1;
+	job->data = bigger;
+	*allocated = size;
+	return 0;
+}
+
+static int whole_load(struct copy_job *job)
+{
+	uint64_t limit = job->options->max_memory;
+	size_t cap = limit < SIZE_MAX - 1 ? (size_t)limit : SIZE_MAX - 2;
+	size_t allocated;
+
+	if (S_ISREG(job->source_stat.st_mode) &&
+	    (uint64_t)job->source_stat.st_size > limit)
+		return report_too_large(job, (uint64_t)job->source_stat.st_size,
+					true);
+
+	allocated = first_allocation(&job->source_stat, cap);
+	job->data = malloc(allocated);
+	if (!job->data)
+		return copy_fail(job, IO_SIDE_NONE, errno);
+
+	job->data_length = 0;
+	for (;;) {
+		ssize_t n = io_read_full(job->source_fd,
+					 (char *)job->data + job->data_length,
+					 allocated - job->data_length);
+
+		if (n < 0)
+			return copy_fail(job, IO_SIDE_READ, errno);
+		job->data_length += (size_t)n;
+		if (job->data_length < allocated)
+			return 0;	/* a short count is end of file here */
+		if (job->data_length > cap)
+			return report_too_large(job, cap, false);
+		if (grow(job, &allocated, cap) < 0)
+			return copy_fail(job, IO_SIDE_NONE, errno);
+	}
+}
+
+static int whole_copy(struct copy_job *job)
+{
+	bool punch = sparse_should_punch(job);
+	int rc;
+
+	job->mechanism = "read/write";
+	if (punch)
+		rc = io_write_sparse(job->dest.fd, job->data, job->data_length);
+	else
+		rc = io_write_full(job->dest.fd, job->data, job->data_length);
+	if (rc < 0)
+		return copy_fail(job, IO_SIDE_WRITE, errno);
+	if (punch && sparse_finish(job->dest.fd) < 0)
+		return copy_fail(job, IO_SIDE_WRITE, errno);
+
+	job->bytes_copied = job->data_length;
+	return 0;
+}
+
+static void whole_release(struct copy_job *job)
+{
+	free(job->data);
+	job->data = NULL;
+	job->data_length = 0;
+}
+
+const struct strategy strategy_whole = {
+	.name = "whole",
+	.load = whole_load,
+	.copy = whole_copy,
+	.release = whole_release,
+};
