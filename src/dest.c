@@ -206,7 +206,7 @@ static bool in_group(gid_t gid)
 	return false;
 }
 
-/* Why an existing DEST cannot be replaced atomically, or NULL if it can. */
+/* Return the reason an existing DEST cannot be replaced atomically, or NULL. */
 static const char *atomic_obstacle(const struct stat *st)
 {
 	if (!S_ISREG(st->st_mode))
@@ -342,7 +342,7 @@ void dest_abort(struct dest *d)
 	} else if (d->created) {
 		(void)unlink(d->target_path);
 		signals_disarm();
-	} else if (d->wrote) {
+	} else if (d->wrote && S_ISREG(d->st.st_mode)) {
 		msg_error("%s was left partially written", msg_quote(d->path));
 	}
 	errno = saved;

@@ -2,7 +2,8 @@
  * Cleanup on SIGINT, SIGTERM, SIGHUP and SIGPIPE.  The handler only calls
  * async-signal-safe functions (unlinkat, sigaction, raise): it removes the
  * armed temporary file, restores the default action and raises the signal
- * again, so the shell sees the process killed by that signal.  A signal
+ * again, so the parent gets the status of a process killed by that
+ * signal.  A signal
  * that was ignored when fcopy started stays ignored, as nohup expects.
  */
 #include <errno.h>

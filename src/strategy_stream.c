@@ -3,8 +3,8 @@
  * tried in the order of enum fastpath_mechanism: FICLONE (shared extents),
  * copy_file_range, sendfile, splice, and last the I/O core's read/write
  * loop.  A mechanism that is refused before it has moved any data is
- * dropped for the rest of the file, silently; after data has moved, an
- * error ends the copy.  A regular source with holes is copied extent by
+ * dropped silently for the rest of the file.  After it has moved data,
+ * an error ends the copy.  A regular source with holes is copied extent by
  * extent so the holes stay holes.
  */
 #include <errno.h>
@@ -75,7 +75,7 @@ static void choose_mechanisms(struct stream *s)
 	bool kernel = !sparse_should_punch(job);
 	bool reflink = job->options->reflink != REFLINK_NEVER;
 
-	/* st_size 0 is what /proc and /sys report: only read() tells. */
+	/* st_size 0 is what /proc and /sys report: only read() finds the real length. */
 	if (in_type == S_IFREG && job->source_stat.st_size == 0)
 		kernel = false;
 

@@ -18,7 +18,7 @@
 #define UNKNOWN_SIZE_START ((size_t)64 * 1024)
 
 /*
- * st_size is only a hint: /proc files say 0 and /sys files say 4096.
+ * st_size is only a hint: /proc files report 0 and /sys files 4096.
  * One spare byte lets a file of exactly st_size bytes reach end of file
  * without growing the buffer.
  */

@@ -2,7 +2,7 @@
  * --verify.  The written file is read back through a new descriptor
  * (/proc/self/fd also reaches an unnamed O_TMPFILE file) and compared with
  * the source read again from its start, or with the data the whole
- * strategy holds in memory.
+ * strategy keeps in memory.
  */
 #include <errno.h>
 #include <fcntl.h>

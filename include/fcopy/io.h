@@ -13,7 +13,7 @@
 #include <stdint.h>
 #include <sys/types.h>
 
-/* Which side of a copy failed, so the message can name the right file. */
+/* The side of a copy that failed, so that the message names the right file. */
 enum io_side {
 	IO_SIDE_NONE = 0,
 	IO_SIDE_READ,

@@ -1,4 +1,4 @@
-/* What fcopy prints about a finished file: -v and --stats. */
+/* Output about a finished file: the -v line and the --stats summary. */
 #ifndef FCOPY_REPORT_H
 #define FCOPY_REPORT_H
 
