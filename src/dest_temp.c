@@ -111,16 +111,40 @@ int dest_temp_open(struct dest *d)
 	return 0;
 }
 
+/* Link the unnamed file as a new DEST; the name is armed until commit ends. */
+static int link_as_target(struct dest *d, const char *proc_path)
+{
+	if (linkat(AT_FDCWD, proc_path, d->dir_fd, target_base(d),
+		   AT_SYMLINK_FOLLOW) < 0) {
+		msg_error_errno(errno, "cannot create regular file %s",
+				msg_quote(d->path));
+		return -1;
+	}
+	d->temp_name = strdup(target_base(d));
+	if (!d->temp_name) {
+		msg_error_errno(errno, "cannot copy to %s", msg_quote(d->path));
+		(void)unlinkat(d->dir_fd, target_base(d), 0);
+		return -1;
+	}
+	d->unnamed = false;
+	d->linked_as_target = true;
+	signals_arm(d->dir_fd, d->temp_name);
+	return 0;
+}
+
 int dest_temp_link(struct dest *d)
 {
 	char proc_path[64];
 	char name[32];
 	int rc = -1;
 
+	/* Linking by /proc needs no CAP_DAC_READ_SEARCH, unlike AT_EMPTY_PATH. */
 	snprintf(proc_path, sizeof(proc_path), "/proc/self/fd/%d", d->fd);
+	if (!d->exists)
+		return link_as_target(d, proc_path);
+
 	for (int attempt = 0; rc < 0 && attempt < TEMP_ATTEMPTS; attempt++) {
 		make_temp_name(name, sizeof(name));
-		/* Linking by /proc needs no CAP_DAC_READ_SEARCH, unlike AT_EMPTY_PATH. */
 		rc = linkat(AT_FDCWD, proc_path, d->dir_fd, name,
 			    AT_SYMLINK_FOLLOW);
 		if (rc < 0 && errno != EEXIST)
@@ -172,20 +196,18 @@ static int sync_directory(const struct dest *d)
 
 int dest_temp_replace(struct dest *d, bool sync)
 {
-	int rc;
+	int rc = 0;
 
-	signals_block();
 	if (d->exists)
 		rc = renameat(d->dir_fd, d->temp_name, d->dir_fd,
 			      target_base(d));
-	else
+	else if (!d->linked_as_target)
 		rc = rename_new(d);
 	if (rc == 0) {
 		signals_disarm();
 		free(d->temp_name);
 		d->temp_name = NULL;
 	}
-	signals_unblock();
 
 	if (rc < 0) {
 		msg_error_errno(errno, "cannot rename the temporary file to %s",

@@ -10,6 +10,7 @@
 #include <fcntl.h>
 #include <limits.h>
 #include <signal.h>
+#include <stdatomic.h>
 #include <stddef.h>
 #include <string.h>
 #include <unistd.h>
@@ -22,7 +23,6 @@ static const int handled_signals[] = { SIGINT, SIGTERM, SIGHUP, SIGPIPE };
 static volatile sig_atomic_t armed;
 static int armed_dir_fd = AT_FDCWD;
 static char armed_name[PATH_MAX];
-static sigset_t saved_mask;
 
 static void on_signal(int signo)
 {
@@ -45,11 +45,11 @@ int signals_install(void)
 	for (size_t i = 0; i < HANDLED_COUNT; i++) {
 		struct sigaction old;
 
-		if (sigaction(handled_signals[i], NULL, &old) < 0)
+		if (sigaction(handled_signals[i], &action, &old) < 0)
 			return -1;
-		if (old.sa_handler == SIG_IGN)
-			continue;
-		if (sigaction(handled_signals[i], &action, NULL) < 0)
+		/* Rare, so it costs a second call only when it happens. */
+		if (old.sa_handler == SIG_IGN &&
+		    sigaction(handled_signals[i], &old, NULL) < 0)
 			return -1;
 	}
 	return 0;
@@ -62,29 +62,15 @@ void signals_arm(int dir_fd, const char *name)
 	/* A name too long to store cannot have been created either. */
 	if (len >= sizeof(armed_name))
 		return;
-	signals_block();
+	armed = 0;
+	atomic_signal_fence(memory_order_seq_cst);
 	armed_dir_fd = dir_fd;
 	memcpy(armed_name, name, len + 1);
+	atomic_signal_fence(memory_order_seq_cst);
 	armed = 1;
-	signals_unblock();
 }
 
 void signals_disarm(void)
 {
 	armed = 0;
-}
-
-void signals_block(void)
-{
-	sigset_t set;
-
-	sigemptyset(&set);
-	for (size_t i = 0; i < HANDLED_COUNT; i++)
-		sigaddset(&set, handled_signals[i]);
-	(void)sigprocmask(SIG_BLOCK, &set, &saved_mask);
-}
-
-void signals_unblock(void)
-{
-	(void)sigprocmask(SIG_SETMASK, &saved_mask, NULL);
 }

@@ -28,6 +28,7 @@ struct dest {
 	bool borrowed;		/* fd was given (standard output, /dev/fd/N) */
 	bool atomic;		/* writing into a temporary file */
 	bool unnamed;		/* the temporary file is O_TMPFILE, not yet linked */
+	bool linked_as_target;	/* a new DEST's O_TMPFILE file was linked as DEST */
 	bool created;		/* in place: this run created the file */
 	bool wrote;		/* in place: DEST was truncated, so it changed */
 };

@@ -18,15 +18,18 @@
 int dest_temp_open(struct dest *d);
 
 /*
- * Give an unnamed temporary file a hidden name, so it can be closed
- * before the rename.  Returns 0, or -1 after printing a message.
+ * Give an unnamed temporary file a name before it is closed: DEST itself
+ * when DEST is new (link(2) never replaces a name that appeared
+ * meanwhile), else a hidden name to rename over DEST.  Returns 0, or -1
+ * after printing a message.
  */
 int dest_temp_link(struct dest *d);
 
 /*
- * Rename the closed temporary file over the target (a new DEST is never
- * replaced if it appeared meanwhile), then fsync the directory when sync
- * is set.  Returns 0, or -1 after printing a message.
+ * Rename the closed temporary file over the target, unless it was linked
+ * as a new DEST already (a new DEST is never replaced if it appeared
+ * meanwhile), then fsync the directory when sync is set.  Returns 0, or
+ * -1 after printing a message.
  */
 int dest_temp_replace(struct dest *d, bool sync);
 

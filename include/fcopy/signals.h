@@ -9,17 +9,18 @@
 /* Install the handlers.  Returns 0, or -1 with errno set. */
 int signals_install(void);
 
-/* Have the handler unlink name relative to dir_fd (AT_FDCWD for a path). */
+/*
+ * Have the handler unlink name relative to dir_fd (AT_FDCWD for a path).
+ * The name is stored before the handler may use it, so a signal during
+ * the call finds either no name or a complete one.
+ */
 void signals_arm(int dir_fd, const char *name);
 
-/* Forget the armed name, once it is renamed or removed. */
-void signals_disarm(void);
-
 /*
- * Hold the handled signals, so a rename and the disarm that follows it
- * happen together; signals_unblock() delivers what arrived meanwhile.
+ * Forget the armed name, once it is renamed or removed.  A signal between
+ * the rename and this call makes the handler unlink a name that is gone,
+ * which fails harmlessly.
  */
-void signals_block(void);
-void signals_unblock(void);
+void signals_disarm(void);
 
 #endif
