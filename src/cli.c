@@ -27,6 +27,8 @@ enum {
 	OPT_SPARSE,
 	OPT_REFLINK,
 	OPT_STATS,
+	OPT_BENCHMARK,
+	OPT_ROUNDS,
 	OPT_HELP,
 	OPT_VERSION,
 };
@@ -50,6 +52,8 @@ static const struct option long_options[] = {
 	{ "reflink", optional_argument, NULL, OPT_REFLINK },
 	{ "stats", optional_argument, NULL, OPT_STATS },
 	{ "progress", optional_argument, NULL, 'P' },
+	{ "benchmark", no_argument, NULL, OPT_BENCHMARK },
+	{ "rounds", required_argument, NULL, OPT_ROUNDS },
 	{ "help", no_argument, NULL, OPT_HELP },
 	{ "version", no_argument, NULL, OPT_VERSION },
 	{ NULL, 0, NULL, 0 },
@@ -92,6 +96,9 @@ static const char usage_text[] =
 "  -v, --verbose            print 'SOURCE' -> 'DEST' on standard error\n"
 "      --stats[=FORMAT]     per-file summary on standard error: human or json\n"
 "  -P, --progress[=WHEN]    progress bar on standard error: auto or always\n"
+"      --benchmark          time every strategy and buffer size copying\n"
+"                             SOURCE beside DEST; DEST is not written\n"
+"      --rounds=N           rounds per --benchmark configuration (default 3)\n"
 "      --help               print this help and exit\n"
 "      --version            print the version and exit\n"
 "\n"
@@ -110,6 +117,7 @@ static void set_defaults(struct fcopy_options *options)
 	options->replace = REPLACE_AUTO;
 	options->sparse = SPARSE_AUTO;
 	options->reflink = REFLINK_AUTO;
+	options->benchmark_rounds = 3;
 }
 
 /* Look word up in a NULL-terminated list; returns its index or -1. */
@@ -301,6 +309,17 @@ static int apply_option(int option, const char *value,
 			return -1;
 		options->progress = index == 0 ? PROGRESS_AUTO : PROGRESS_ALWAYS;
 		return 0;
+	case OPT_BENCHMARK:
+		options->benchmark = true;
+		return 0;
+	case OPT_ROUNDS:
+		if (size_parse(value, 1, 100, &size) < 0) {
+			msg_error("invalid number of rounds %s: use 1 to 100",
+				  msg_quote(value));
+			return -1;
+		}
+		options->benchmark_rounds = (unsigned)size;
+		return 0;
 	default:
 		/* getopt_long already printed what was wrong. */
 		msg_error("invalid command line; try 'fcopy --help'");
@@ -330,6 +349,11 @@ static int check_combination(const struct fcopy_options *options)
 	if (options->operand_count < needed) {
 		msg_error("missing destination file operand after %s; "
 			  "try 'fcopy --help'", msg_quote(options->operands[0]));
+		return -1;
+	}
+	if (options->benchmark && (options->operand_count != 2 ||
+				   options->target_directory)) {
+		msg_error("'--benchmark' takes exactly one SOURCE and one DEST");
 		return -1;
 	}
 	if (options->no_target_directory && options->operand_count > 2) {

@@ -13,6 +13,7 @@
 #include "fcopy/copy.h"
 #include "fcopy/io.h"
 #include "fcopy/msg.h"
+#include "fcopy/progress.h"
 #include "fcopy/report.h"
 #include "fcopy/strategy.h"
 #include "fcopy/verify.h"
@@ -146,7 +147,11 @@ int copy_file(const struct fcopy_options *options, const char *source_path,
 	}
 
 	strategy = strategy_select(&job);
+	progress_begin(options->progress,
+		       S_ISREG(job.source_stat.st_mode)
+		       ? (uint64_t)job.source_stat.st_size : PROGRESS_UNKNOWN_SIZE);
 	rc = run_strategy(&job, strategy);
+	progress_end();
 	if (strategy->release)
 		strategy->release(&job);
 	if (rc == 0)

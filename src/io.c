@@ -11,6 +11,7 @@
 #include <unistd.h>
 
 #include "fcopy/io.h"
+#include "fcopy/progress.h"
 
 struct io_counters io_counters;
 
@@ -188,6 +189,8 @@ int io_copy_loop(int in, int out, void *buf, size_t size,
 			return -1;
 		}
 		result->bytes += (uint64_t)n;
+		progress_update((options ? options->progress_base : 0) +
+				result->bytes);
 	}
 }
 

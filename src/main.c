@@ -11,6 +11,7 @@
 #include <unistd.h>
 
 #include "fcopy/attrs.h"
+#include "fcopy/benchmark.h"
 #include "fcopy/cli.h"
 #include "fcopy/copy.h"
 #include "fcopy/io.h"
@@ -131,6 +132,9 @@ int main(int argc, char **argv)
 
 	operands = options.operands;
 	count = options.operand_count;
+	if (options.benchmark)
+		return benchmark_run(&options, operands[0], operands[1]) < 0
+		       ? EXIT_FAILED : EXIT_OK;
 	if (options.target_directory)
 		status = copy_all_into(&options, options.target_directory,
 				       operands, count);

@@ -18,6 +18,7 @@
 
 #include "fcopy/copy.h"
 #include "fcopy/fastpath.h"
+#include "fcopy/progress.h"
 #include "fcopy/sparse.h"
 #include "fcopy/strategy.h"
 
@@ -127,6 +128,7 @@ static enum step run_mechanism(struct stream *s, enum fastpath_mechanism m,
 			s->moved[m] = true;
 			s->job->bytes_copied += (uint64_t)n;
 			s->job->mechanism = fastpath_name(m);
+			progress_update(s->job->bytes_copied);
 			continue;
 		}
 		if (n == 0 && s->moved[m])
@@ -159,7 +161,10 @@ static enum step copy_region(struct stream *s, uint64_t limit)
 /* Copy the rest of the source with the I/O core's read/write loop. */
 static int copy_rest_by_read_write(struct stream *s, bool punch)
 {
-	struct io_copy_options options = { .skip_zero_blocks = punch };
+	struct io_copy_options options = {
+		.skip_zero_blocks = punch,
+		.progress_base = s->job->bytes_copied,
+	};
 	struct io_copy_result result;
 	size_t size = s->job->options->buffer_size;
 	void *buffer = io_alloc_buffer(size);

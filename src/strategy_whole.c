@@ -72,6 +72,10 @@ static int whole_load(struct copy_job *job)
 	if (!job->data)
 		return copy_fail(job, IO_SIDE_NONE, errno);
 
+	/*
+	 * NOTE: each io_read_full() call below asks for the whole rest of
+	 * the buffer, so a --progress bar does not move during -s whole.
+	 */
 	job->data_length = 0;
 	for (;;) {
 		ssize_t n = io_read_full(job->source_fd,

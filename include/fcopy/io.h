@@ -79,6 +79,7 @@ void *io_alloc_buffer(size_t size);
  */
 struct io_copy_options {
 	bool skip_zero_blocks;
+	uint64_t progress_base;	/* bytes copied before this loop, for --progress */
 };
 
 /* The outcome of io_copy_loop(). */

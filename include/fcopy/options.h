@@ -90,6 +90,8 @@ struct fcopy_options {
 	enum reflink_mode reflink;
 	enum stats_format stats;
 	enum progress_mode progress;
+	bool benchmark;			/* --benchmark */
+	unsigned benchmark_rounds;	/* --rounds */
 
 	char **operands;		/* SOURCE... [DEST] as given */
 	int operand_count;
