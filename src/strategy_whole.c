@@ -7,12 +7,15 @@
 #include <errno.h>
 #include <stdint.h>
 #include <stdlib.h>
+#include <sys/mman.h>
 #include <sys/stat.h>
 
 #include "fcopy/copy.h"
 #include "fcopy/msg.h"
 #include "fcopy/sparse.h"
 #include "fcopy/strategy.h"
+
+#define HUGE_PAGE_SIZE ((size_t)2 << 20)
 
 /* First allocation for a source of unknown size (pipe, /proc, /sys). */
 #define UNKNOWN_SIZE_START ((size_t)64 * 1024)
@@ -43,15 +46,36 @@ static int report_too_large(struct copy_job *job, uint64_t size, bool exact)
 	return copy_fail(job, IO_SIDE_READ, EFBIG);
 }
 
+/*
+ * Map size bytes of anonymous memory.  Large buffers ask for transparent
+ * huge pages: filling 64 MiB through 4 KiB pages costs 16,384 page faults,
+ * which made -s whole 1.5 times slower than a read/write loop.
+ */
+static void *map_buffer(size_t size)
+{
+	void *p = mmap(NULL, size, PROT_READ | PROT_WRITE,
+		       MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+
+	if (p == MAP_FAILED)
+		return NULL;
+	/* Only a hint: without huge pages the copy is just slower. */
+	if (size >= HUGE_PAGE_SIZE)
+		(void)madvise(p, size, MADV_HUGEPAGE);
+	return p;
+}
+
 /* Double the buffer, up to cap + 1 bytes. Returns 0 or -1 with errno set. */
 static int grow(struct copy_job *job, size_t *allocated, size_t cap)
 {
 	size_t size = *allocated > (cap + 1) / 2 ? cap + 1 : *allocated * 2;
-	void *bigger = realloc(job->data, size);
+	void *bigger = mremap(job->data, *allocated, size, MREMAP_MAYMOVE);
 
-	if (!bigger)
+	if (bigger == MAP_FAILED)
 		return -1;
+	if (size >= HUGE_PAGE_SIZE)
+		(void)madvise(bigger, size, MADV_HUGEPAGE);
 	job->data = bigger;
+	job->data_capacity = size;
 	*allocated = size;
 	return 0;
 }
@@ -68,9 +92,10 @@ static int whole_load(struct copy_job *job)
 					true);
 
 	allocated = first_allocation(&job->source_stat, cap);
-	job->data = malloc(allocated);
+	job->data = map_buffer(allocated);
 	if (!job->data)
 		return copy_fail(job, IO_SIDE_NONE, errno);
+	job->data_capacity = allocated;
 
 	/*
 	 * NOTE: each io_read_full() call below asks for the whole rest of
@@ -115,8 +140,10 @@ static int whole_copy(struct copy_job *job)
 
 static void whole_release(struct copy_job *job)
 {
-	free(job->data);
+	if (job->data)
+		(void)munmap(job->data, job->data_capacity);
 	job->data = NULL;
+	job->data_capacity = 0;
 	job->data_length = 0;
 }
 

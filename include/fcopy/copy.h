@@ -30,6 +30,7 @@ struct copy_job {
 
 	void *data;			/* whole: the loaded source */
 	size_t data_length;
+	size_t data_capacity;		/* whole: bytes mapped at data */
 
 	uint64_t bytes_copied;
 	const char *mechanism;		/* the mechanism that moved the data */
