@@ -321,10 +321,29 @@ static int apply_option(int option, const char *value,
 		options->benchmark_rounds = (unsigned)size;
 		return 0;
 	default:
-		/* getopt_long already printed what was wrong. */
-		msg_error("invalid command line; try 'fcopy --help'");
 		return -1;
 	}
+}
+
+/* Print why getopt_long rejected word (the argument it stopped at). */
+static void report_bad_option(const char *word)
+{
+	bool is_long = strncmp(word, "--", 2) == 0;
+
+	if (is_long && !optopt)
+		msg_error("unrecognized or ambiguous option %s; try 'fcopy "
+			  "--help'", msg_quote(word));
+	else if (is_long && strchr(word, '='))
+		msg_error("option %s takes no argument; try 'fcopy --help'",
+			  msg_quote(word));
+	else if (is_long)
+		msg_error("option %s requires an argument; try 'fcopy --help'",
+			  msg_quote(word));
+	else if (strchr("sbt", optopt))
+		msg_error("option '-%c' requires an argument; try 'fcopy "
+			  "--help'", optopt);
+	else
+		msg_error("invalid option '-%c'; try 'fcopy --help'", optopt);
 }
 
 /* Check what getopt_long cannot: operand counts and option combinations. */
@@ -370,7 +389,8 @@ enum cli_result cli_parse(int argc, char **argv, struct fcopy_options *options)
 	int option;
 
 	set_defaults(options);
-	opterr = 1;
+	/* getopt's own messages carry argv[0]; fcopy prints one line itself. */
+	opterr = 0;
 	optind = 1;
 	while ((option = getopt_long(argc, argv, "s:b:t:TnifvpP", long_options,
 				     NULL)) != -1) {
@@ -381,6 +401,10 @@ enum cli_result cli_parse(int argc, char **argv, struct fcopy_options *options)
 		if (option == OPT_VERSION) {
 			puts("fcopy " FCOPY_VERSION);
 			return fflush(stdout) == 0 ? CLI_DONE : CLI_USAGE_ERROR;
+		}
+		if (option == '?' || option == ':') {
+			report_bad_option(argv[optind - 1]);
+			return CLI_USAGE_ERROR;
 		}
 		if (apply_option(option, optarg, options, &strategy_set) < 0)
 			return CLI_USAGE_ERROR;
