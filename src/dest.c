@@ -176,13 +176,52 @@ static int create_in_place(struct dest *d)
 }
 
 /*
- * Open an existing DEST for writing in place.  With -f, a DEST that
- * cannot be opened is removed and created anew, as cp -f does.
+ * Open the existing DEST that dest_check() saw, and only that file: a
+ * symbolic link or another file put in its place since then is rejected
+ * before anything is truncated, so the write cannot be redirected.
+ */
+static int open_checked_file(struct dest *d)
+{
+	bool was_link = strcmp(d->target_path, d->path) != 0;
+	int flags = O_WRONLY | O_CLOEXEC | O_NOCTTY | (was_link ? 0 : O_NOFOLLOW);
+	struct stat st;
+	int fd = open(d->target_path, flags);
+
+	if (fd < 0)
+		return errno == ELOOP ? -2 : -1;
+	if (fstat(fd, &st) < 0) {
+		io_close_quietly(fd);
+		return -1;
+	}
+	if (st.st_dev != d->st.st_dev || st.st_ino != d->st.st_ino) {
+		io_close_quietly(fd);
+		return -2;
+	}
+	return fd;
+}
+
+/*
+ * Open an existing DEST for writing in place, then truncate it.  With -f,
+ * a DEST that cannot be opened is removed and created anew, as cp -f does.
  */
 static int open_in_place(struct dest *d, const struct fcopy_options *options)
 {
-	d->fd = open(d->target_path, O_WRONLY | O_TRUNC | O_CLOEXEC | O_NOCTTY);
+	d->fd = open_checked_file(d);
+	if (d->fd == -2) {
+		d->fd = -1;
+		msg_error("%s was replaced by another file while fcopy was "
+			  "checking it; nothing was written", msg_quote(d->path));
+		return -1;
+	}
 	if (d->fd >= 0) {
+		/* Regular files only: FIFOs and devices cannot be truncated. */
+		if (S_ISREG(d->st.st_mode) && ftruncate(d->fd, 0) < 0) {
+			msg_error_errno(errno, "cannot truncate %s",
+					msg_quote(d->path));
+			io_close_quietly(d->fd);
+			d->fd = -1;
+			return -1;
+		}
 		d->wrote = true;
 		return 0;
 	}

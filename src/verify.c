@@ -87,8 +87,13 @@ int verify_copy(struct copy_job *job)
 	int written;
 	int rc;
 
-	if (job->dest.borrowed || job->source_borrowed ||
-	    (!job->data && !S_ISREG(job->source_stat.st_mode))) {
+	if (job->dest.borrowed) {
+		msg_error("cannot verify %s: a destination given as a "
+			  "descriptor cannot be read back", dest);
+		return -1;
+	}
+	if (!job->data && (job->source_borrowed ||
+			   !S_ISREG(job->source_stat.st_mode))) {
 		msg_error("cannot verify %s: the source cannot be read twice "
 			  "(use -s whole, or drop --verify)", dest);
 		return -1;
