@@ -178,7 +178,15 @@ static int rename_new(struct dest *d)
 	/* No RENAME_NOREPLACE here: link(2) never replaces either. */
 	if (linkat(d->dir_fd, d->temp_name, d->dir_fd, target_base(d), 0) < 0)
 		return -1;
-	return unlinkat(d->dir_fd, d->temp_name, 0);
+	if (unlinkat(d->dir_fd, d->temp_name, 0) == 0)
+		return 0;
+
+	/* Undo the link, so a failure leaves neither name behind. */
+	int saved = errno;
+
+	(void)unlinkat(d->dir_fd, target_base(d), 0);
+	errno = saved;
+	return -1;
 }
 
 static int sync_directory(const struct dest *d)
@@ -194,6 +202,30 @@ static int sync_directory(const struct dest *d)
 	return io_close(fd);
 }
 
+/*
+ * Make the name to remove on failure DEST itself: a new DEST that this run
+ * created is removed if a later step (the directory fsync) fails.
+ */
+static int track_new_target(struct dest *d)
+{
+	char *name = strdup(target_base(d));
+
+	if (!name)
+		return -1;
+	free(d->temp_name);
+	d->temp_name = name;
+	d->linked_as_target = true;
+	signals_arm(d->dir_fd, d->temp_name);
+	return 0;
+}
+
+static void forget_temp_name(struct dest *d)
+{
+	signals_disarm();
+	free(d->temp_name);
+	d->temp_name = NULL;
+}
+
 int dest_temp_replace(struct dest *d, bool sync)
 {
 	int rc = 0;
@@ -202,23 +234,28 @@ int dest_temp_replace(struct dest *d, bool sync)
 		rc = renameat(d->dir_fd, d->temp_name, d->dir_fd,
 			      target_base(d));
 	else if (!d->linked_as_target)
-		rc = rename_new(d);
-	if (rc == 0) {
-		signals_disarm();
-		free(d->temp_name);
-		d->temp_name = NULL;
-	}
-
+		rc = rename_new(d) < 0 ? -1 : track_new_target(d);
 	if (rc < 0) {
 		msg_error_errno(errno, "cannot rename the temporary file to %s",
 				msg_quote(d->path));
 		return -1;
 	}
+
+	/* An existing DEST is replaced now: there is nothing left to undo. */
+	if (d->exists)
+		forget_temp_name(d);
 	if (sync && sync_directory(d) < 0) {
-		msg_error_errno(errno, "cannot sync the directory of %s",
-				msg_quote(d->path));
+		if (d->exists)
+			msg_error_errno(errno, "%s was replaced, but the fsync "
+					"of its directory failed",
+					msg_quote(d->path));
+		else
+			msg_error_errno(errno, "cannot sync the directory of %s",
+					msg_quote(d->path));
 		return -1;
 	}
+	if (d->temp_name)
+		forget_temp_name(d);
 	return 0;
 }
 
