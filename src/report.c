@@ -29,6 +29,24 @@ static double seconds_since_start(void)
 }
 
 /*
+ * Describe the mechanism that moved the data, e.g. "copy_file_range" or
+ * "read/write 131072 B", the buffer size being the one -b sets.
+ */
+static void describe_mechanism(char *out, size_t size,
+			       const struct copy_job *job,
+			       const struct strategy *strategy)
+{
+	const char *mechanism = job->mechanism ? job->mechanism : "none";
+
+	if (strcmp(mechanism, "read/write") == 0 &&
+	    strategy != &strategy_whole)
+		snprintf(out, size, "%s %zu B", mechanism,
+			 job->options->buffer_size);
+	else
+		snprintf(out, size, "%s", mechanism);
+}
+
+/*
  * Write text as the body of a JSON string.  Bytes of 0x80 and above pass
  * through unchanged, so the output is valid JSON when names are UTF-8.
  */
@@ -58,8 +76,10 @@ static void print_json(const struct copy_job *job,
 	char source[1024];
 	char dest[1024];
 	char fallback[256];
+	char mechanism[64];
 	const struct io_counters *c = &io_counters;
 
+	describe_mechanism(mechanism, sizeof(mechanism), job, strategy);
 	json_escape(source, sizeof(source), job->source_path);
 	json_escape(dest, sizeof(dest), job->dest.path);
 	json_escape(fallback, sizeof(fallback), job->fallback);
@@ -71,8 +91,8 @@ static void print_json(const struct copy_job *job,
 		 "\"ficlone\":%llu,\"lseek\":%llu}}",
 		 source, dest, (unsigned long long)job->bytes_copied, seconds,
 		 seconds > 0 ? (double)job->bytes_copied / seconds : 0.0,
-		 strategy->name, job->mechanism ? job->mechanism : "none",
-		 fallback, (unsigned long long)c->reads,
+		 strategy->name, mechanism, fallback,
+		 (unsigned long long)c->reads,
 		 (unsigned long long)c->writes,
 		 (unsigned long long)c->copy_file_ranges,
 		 (unsigned long long)c->sendfiles,
@@ -85,13 +105,15 @@ static void print_human(const struct copy_job *job,
 {
 	const struct io_counters *c = &io_counters;
 	double rate = seconds > 0 ? (double)job->bytes_copied / seconds : 0.0;
+	char mechanism[64];
 
+	describe_mechanism(mechanism, sizeof(mechanism), job, strategy);
 	msg_info("%s -> %s: %llu bytes in %.3f s (%.1f MB/s); %s: %s%s%s; "
 		 "system calls: read %llu, write %llu, copy_file_range %llu, "
 		 "sendfile %llu, splice %llu, ficlone %llu, lseek %llu",
 		 msg_quote(job->source_path), msg_quote(job->dest.path),
 		 (unsigned long long)job->bytes_copied, seconds, rate / 1e6,
-		 strategy->name, job->mechanism ? job->mechanism : "none",
+		 strategy->name, mechanism,
 		 job->fallback[0] ? " " : "", job->fallback,
 		 (unsigned long long)c->reads, (unsigned long long)c->writes,
 		 (unsigned long long)c->copy_file_ranges,
