@@ -1,4 +1,5 @@
 /* The strategy table and the auto choice. */
+#include <stdint.h>
 #include <sys/stat.h>
 
 #include "fcopy/copy.h"
@@ -16,6 +17,18 @@ static const struct strategy *choose_auto(const struct copy_job *job)
 	if (type == S_IFREG || type == S_IFIFO)
 		return &strategy_stream;
 	return &strategy_buffered;
+}
+
+size_t strategy_buffer_size(const struct copy_job *job)
+{
+	size_t size = job->options->buffer_size;
+	const struct stat *st = &job->source_stat;
+
+	/* st_size 0 may hide content (/proc), so it keeps the full buffer. */
+	if (S_ISREG(st->st_mode) && st->st_size > 0 &&
+	    (uint64_t)st->st_size < size - 1)
+		size = (size_t)st->st_size + 1;
+	return size;
 }
 
 const struct strategy *strategy_select(const struct copy_job *job)

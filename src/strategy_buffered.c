@@ -15,7 +15,7 @@ static int buffered_copy(struct copy_job *job)
 		.skip_zero_blocks = sparse_should_punch(job),
 	};
 	struct io_copy_result result;
-	size_t size = job->options->buffer_size;
+	size_t size = strategy_buffer_size(job);
 	void *buffer = io_alloc_buffer(size);
 	int rc;
 

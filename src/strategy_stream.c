@@ -166,7 +166,7 @@ static int copy_rest_by_read_write(struct stream *s, bool punch)
 		.progress_base = s->job->bytes_copied,
 	};
 	struct io_copy_result result;
-	size_t size = s->job->options->buffer_size;
+	size_t size = strategy_buffer_size(s->job);
 	void *buffer = io_alloc_buffer(size);
 	int rc;
 

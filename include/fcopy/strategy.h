@@ -5,6 +5,8 @@
 #ifndef FCOPY_STRATEGY_H
 #define FCOPY_STRATEGY_H
 
+#include <stddef.h>
+
 #include "fcopy/options.h"
 
 struct copy_job;
@@ -34,6 +36,13 @@ struct strategy {
 extern const struct strategy strategy_whole;
 extern const struct strategy strategy_buffered;
 extern const struct strategy strategy_stream;
+
+/*
+ * Return the read/write buffer size for the job: -b (or the default), but
+ * no more than a regular source's size + 1, which still reaches end of
+ * file in two read(2) calls without holding memory the file cannot fill.
+ */
+size_t strategy_buffer_size(const struct copy_job *job);
 
 /* Pick the strategy for the job: the one named by -s, or the auto choice. */
 const struct strategy *strategy_select(const struct copy_job *job);
