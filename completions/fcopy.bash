@@ -1,52 +1,52 @@
 # bash completion for fcopy: options, the values of keyword options, and
 # file names everywhere else.
 
-_fcopy() {
-	local cur prev
-	cur=${COMP_WORDS[COMP_CWORD]}
-	prev=${COMP_WORDS[COMP_CWORD - 1]}
+# _fcopy_values OPTION: print the values OPTION takes, or nothing.
+_fcopy_values() {
+	case $1 in
+	-s | --strategy) echo "auto whole buffered stream" ;;
+	--sparse | --reflink) echo "auto always never" ;;
+	--stats) echo "human json" ;;
+	--progress) echo "auto always" ;;
+	--preserve) echo "mode ownership timestamps all" ;;
+	-b | --buffer-size | --max-memory) echo "4K 64K 128K 256K 1M 4M" ;;
+	esac
+}
 
-	# --option=value: complete the value after the equals sign.
-	if [[ $cur == --*=* ]]; then
-		prev=${cur%%=*}
+_fcopy() {
+	local cur=${COMP_WORDS[COMP_CWORD]}
+	local prev=${COMP_WORDS[COMP_CWORD - 1]}
+	local option="" prefix="" values
+
+	# bash splits "--sparse=al" into "--sparse", "=", "al" when '=' is in
+	# COMP_WORDBREAKS (the default), and keeps it whole otherwise.
+	if [[ $cur == = ]]; then
+		option=$prev
+		cur=""
+	elif [[ $prev == = && $COMP_CWORD -ge 2 ]]; then
+		option=${COMP_WORDS[COMP_CWORD - 2]}
+	elif [[ $cur == --*=* ]]; then
+		option=${cur%%=*}
+		prefix="$option="
 		cur=${cur#*=}
+	elif [[ $prev == -* && $prev != --progress && $prev != --preserve &&
+		$prev != --reflink && $prev != --stats ]]; then
+		# A separate argument, e.g. "-s stream"; optional values need '='.
+		option=$prev
 	fi
 
-	case $prev in
-	-s | --strategy)
-		mapfile -t COMPREPLY < <(compgen -W "auto whole buffered stream" -- "$cur")
-		return
-		;;
-	--sparse | --reflink)
-		mapfile -t COMPREPLY < <(compgen -W "auto always never" -- "$cur")
-		return
-		;;
-	--stats)
-		mapfile -t COMPREPLY < <(compgen -W "human json" -- "$cur")
-		return
-		;;
-	-P | --progress)
-		if [[ $COMP_LINE == *--progress=* ]]; then
-			mapfile -t COMPREPLY < <(compgen -W "auto always" -- "$cur")
+	if [[ -n $option ]]; then
+		if [[ $option == -t || $option == --target-directory ]]; then
+			mapfile -t COMPREPLY < <(compgen -d -- "$cur")
 			return
 		fi
-		;;
-	--preserve)
-		mapfile -t COMPREPLY < <(compgen -W "mode ownership timestamps all" -- "$cur")
-		return
-		;;
-	-b | --buffer-size | --max-memory)
-		mapfile -t COMPREPLY < <(compgen -W "4K 64K 128K 256K 1M 4M" -- "$cur")
-		return
-		;;
-	--rounds)
-		return
-		;;
-	-t | --target-directory)
-		mapfile -t COMPREPLY < <(compgen -d -- "$cur")
-		return
-		;;
-	esac
+		values=$(_fcopy_values "$option")
+		if [[ -n $values ]]; then
+			mapfile -t COMPREPLY < <(compgen -P "$prefix" -W "$values" -- "$cur")
+			return
+		fi
+		[[ $option == --rounds ]] && return
+	fi
 
 	if [[ $cur == -* ]]; then
 		mapfile -t COMPREPLY < <(compgen -W "--strategy= --buffer-size=
@@ -60,6 +60,6 @@ _fcopy() {
 		return
 	fi
 	mapfile -t COMPREPLY < <(compgen -f -- "$cur")
-	compopt -o filenames
+	compopt -o filenames 2>/dev/null
 }
 complete -F _fcopy fcopy
