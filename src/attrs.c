@@ -5,6 +5,11 @@
  * would be moved by the writes.
  */
 #include <errno.h>
+#include <fcntl.h>
+#include <linux/fs.h>
+#include <string.h>
+#include <sys/ioctl.h>
+#include <sys/xattr.h>
 #include <stdlib.h>
 #include <sys/stat.h>
 #include <unistd.h>
@@ -58,6 +63,9 @@ static mode_t target_mode(enum attrs_target target, const struct stat *source,
 		return source->st_mode & 07777;
 	if (target == ATTRS_REPLACE || target == ATTRS_KEEP)
 		return old->st_mode & 07777;
+	/* A pipe's or device's bits say nothing about its data: as for "> file". */
+	if (!S_ISREG(source->st_mode))
+		return 0666 & ~process_umask;
 	return source->st_mode & 0777 & ~process_umask;
 }
 
@@ -102,4 +110,84 @@ int attrs_apply(int fd, enum attrs_target target, const struct stat *source,
 		}
 	}
 	return 0;
+}
+
+/*
+ * Inode flags copied to a replacement.  Immutable and append-only files
+ * cannot be replaced at all, and FS_NOCOW_FL only takes effect on an
+ * empty file, so those are not in the list.
+ */
+#define COPIED_FLAGS (FS_NODUMP_FL | FS_NOATIME_FL | FS_SYNC_FL | \
+		      FS_COMPR_FL | FS_NOCOMP_FL)
+
+/* Largest value of one extended attribute (the Linux limit, XATTR_SIZE_MAX). */
+#define XATTR_VALUE_MAX 65536
+
+/* Copy the inode flags of path to fd; a file that cannot be read is skipped. */
+static int copy_flags(int fd, const char *path, const char **failed)
+{
+	int old = open(path, O_RDONLY | O_NONBLOCK | O_NOFOLLOW | O_CLOEXEC |
+			     O_NOCTTY);
+	int flags = 0;
+	int wanted;
+
+	if (old < 0)
+		return 0;
+	if (ioctl(old, FS_IOC_GETFLAGS, &flags) < 0)
+		flags = 0;
+	close(old);
+
+	wanted = flags & COPIED_FLAGS;
+	if (wanted == 0)
+		return 0;
+	if (ioctl(fd, FS_IOC_SETFLAGS, &wanted) < 0 && errno != ENOTTY &&
+	    errno != EOPNOTSUPP) {
+		*failed = "inode flags";
+		return -1;
+	}
+	return 0;
+}
+
+/* Copy one extended attribute; security.* failures are skipped. */
+static int copy_one_xattr(int fd, const char *path, const char *name,
+			  char *value, const char **failed)
+{
+	ssize_t len = lgetxattr(path, name, value, XATTR_VALUE_MAX);
+
+	if (len < 0)
+		return errno == ENODATA ? 0 : -1;
+	/* A write into the file would drop its capabilities too. */
+	if (strcmp(name, "security.capability") == 0)
+		return 0;
+	if (fsetxattr(fd, name, value, (size_t)len, 0) == 0)
+		return 0;
+	if (strncmp(name, "security.", 9) == 0)
+		return 0;
+	*failed = name;
+	return -1;
+}
+
+int attrs_copy_extended(int fd, const char *path, const char **failed)
+{
+	char names[XATTR_VALUE_MAX];
+	char *value;
+	ssize_t len = llistxattr(path, names, sizeof(names));
+	int rc = 0;
+
+	*failed = "extended attributes";
+	if (len < 0 && errno != ENOTSUP)
+		return -1;
+
+	if (len > 0) {
+		value = malloc(XATTR_VALUE_MAX);
+		if (!value)
+			return -1;
+		for (char *name = names; rc == 0 && name < names + len;
+		     name += strlen(name) + 1)
+			rc = copy_one_xattr(fd, path, name, value, failed);
+		free(value);
+		if (rc < 0)
+			return -1;
+	}
+	return copy_flags(fd, path, failed);
 }

@@ -236,5 +236,8 @@ int benchmark_run(const struct fcopy_options *options, const char *source,
 	else if (share >= 0)
 		printf("Note: the first round read the source from disk; later "
 		       "rounds found it in the page cache.\n");
-	return fflush(stdout) == 0 ? 0 : -1;
+	if (fflush(stdout) == 0 && !ferror(stdout))
+		return 0;
+	msg_error_errno(errno, "error writing standard output");
+	return -1;
 }

@@ -4,6 +4,7 @@
  * -s whole) run after it.  Usage errors print one line and return
  * CLI_USAGE_ERROR, which main() turns into exit status 2.
  */
+#include <errno.h>
 #include <getopt.h>
 #include <stdio.h>
 #include <string.h>
@@ -102,8 +103,8 @@ static const char usage_text[] =
 "      --help               print this help and exit\n"
 "      --version            print the version and exit\n"
 "\n"
-"SIZE is a positive integer with an optional suffix: K, M, G (also KiB, MiB,\n"
-"GiB) are powers of 1024, kB, MB, GB powers of 1000.\n"
+"SIZE is a positive integer with an optional suffix: K, M, G, T (also KiB,\n"
+"MiB, GiB, TiB) are powers of 1024, kB, MB, GB, TB powers of 1000.\n"
 "Exit status: 0 if every file was copied or skipped, 1 if any failed,\n"
 "2 for an invalid command line.  See fcopy(1).\n";
 
@@ -154,7 +155,8 @@ static int parse_size_option(const char *option, const char *value,
 		return 0;
 
 	msg_error("invalid size %s for '%s': use a positive integer up to %s "
-		  "with an optional K, M, G, KiB, MiB, GiB, kB, MB or GB suffix",
+		  "with an optional K, M, G, T, KiB, MiB, GiB, TiB, kB, MB, GB "
+		  "or TB suffix",
 		  msg_quote(value), option,
 		  max == MAX_BUFFER_SIZE ? "1GiB" : "16384TiB");
 	return -1;
@@ -265,9 +267,11 @@ static int apply_option(int option, const char *value,
 		}
 		return parse_preserve(value, &options->preserve);
 	case OPT_ATOMIC:
+		options->replace_conflict |= options->replace == REPLACE_IN_PLACE;
 		options->replace = REPLACE_ATOMIC;
 		return 0;
 	case OPT_IN_PLACE:
+		options->replace_conflict |= options->replace == REPLACE_ATOMIC;
 		options->replace = REPLACE_IN_PLACE;
 		return 0;
 	case OPT_SYNC:
@@ -347,6 +351,8 @@ static bool is_long_option(const char *word, int option)
  */
 static void report_bad_option(const char *word)
 {
+	char letter[3] = { '-', (char)optopt, '\0' };
+
 	if (optopt == 0)
 		msg_error("unrecognized or ambiguous option %s; try 'fcopy "
 			  "--help'", msg_quote(word));
@@ -357,10 +363,11 @@ static void report_bad_option(const char *word)
 		msg_error("option %s requires an argument; try 'fcopy --help'",
 			  msg_quote(word));
 	else if (optopt < 256 && strchr("sbt", optopt))
-		msg_error("option '-%c' requires an argument; try 'fcopy "
-			  "--help'", optopt);
+		msg_error("option %s requires an argument; try 'fcopy --help'",
+			  msg_quote(letter));
 	else
-		msg_error("invalid option '-%c'; try 'fcopy --help'", optopt);
+		msg_error("invalid option %s; try 'fcopy --help'",
+			  msg_quote(letter));
 }
 
 /* Check what getopt_long cannot: operand counts and option combinations. */
@@ -371,6 +378,18 @@ static int check_combination(const struct fcopy_options *options)
 	if (options->buffer_size_set && options->strategy == STRATEGY_WHOLE) {
 		msg_error("'--buffer-size' does not apply to '-s whole', which "
 			  "reads the whole source at once; drop -b or use -s buffered");
+		return -1;
+	}
+	if (options->reflink == REFLINK_ALWAYS &&
+	    (options->strategy == STRATEGY_WHOLE ||
+	     options->strategy == STRATEGY_BUFFERED ||
+	     options->sparse == SPARSE_ALWAYS)) {
+		msg_error("'--reflink=always' needs -s stream or -s auto and no "
+			  "'--sparse=always', because only they share extents");
+		return -1;
+	}
+	if (options->replace_conflict) {
+		msg_error("'--atomic' and '--in-place' cannot be combined");
 		return -1;
 	}
 	if (options->target_directory && options->no_target_directory) {
@@ -400,6 +419,15 @@ static int check_combination(const struct fcopy_options *options)
 	return 0;
 }
 
+/* Print --help or --version text on standard output. */
+static enum cli_result print_and_finish(const char *text)
+{
+	if (fputs(text, stdout) >= 0 && fflush(stdout) == 0)
+		return CLI_DONE;
+	msg_error_errno(errno, "error writing standard output");
+	return CLI_OUTPUT_ERROR;
+}
+
 enum cli_result cli_parse(int argc, char **argv, struct fcopy_options *options)
 {
 	bool strategy_set = false;
@@ -415,14 +443,10 @@ enum cli_result cli_parse(int argc, char **argv, struct fcopy_options *options)
 	optind = 0;
 	while ((option = getopt_long(argc, argv, "s:b:t:TnifvpP", long_options,
 				     NULL)) != -1) {
-		if (option == OPT_HELP) {
-			fputs(usage_text, stdout);
-			return fflush(stdout) == 0 ? CLI_DONE : CLI_USAGE_ERROR;
-		}
-		if (option == OPT_VERSION) {
-			puts("fcopy " FCOPY_VERSION);
-			return fflush(stdout) == 0 ? CLI_DONE : CLI_USAGE_ERROR;
-		}
+		if (option == OPT_HELP)
+			return print_and_finish(usage_text);
+		if (option == OPT_VERSION)
+			return print_and_finish("fcopy " FCOPY_VERSION "\n");
 		if (option == '?' || option == ':') {
 			report_bad_option(argv[optind - 1]);
 			return CLI_USAGE_ERROR;

@@ -31,27 +31,28 @@ static void report_error(const struct copy_job *job)
 	const struct copy_error *e = &job->error;
 	const char *source = msg_quote(job->source_path);
 	const char *dest = msg_quote(job->dest.path);
+	const char *note = dest_partial_note(&job->dest, false);
 
 	if (e->reported)
 		return;
 	if (e->detail) {
-		msg_error_errno(e->error, "cannot copy %s to %s: %s", source,
-				dest, e->detail);
+		msg_error_errno_note(e->error, note, "cannot copy %s to %s: %s",
+				     source, dest, e->detail);
 		return;
 	}
 	switch (e->side) {
 	case IO_SIDE_READ:
-		msg_error_errno(e->error, "error reading %s", source);
+		msg_error_errno_note(e->error, note, "error reading %s", source);
 		break;
 	case IO_SIDE_WRITE:
-		msg_error_errno(e->error, "error writing %s", dest);
+		msg_error_errno_note(e->error, note, "error writing %s", dest);
 		break;
 	case IO_SIDE_EITHER:
-		msg_error_errno(e->error, "error copying %s to %s", source,
-				dest);
+		msg_error_errno_note(e->error, note, "error copying %s to %s",
+				     source, dest);
 		break;
 	case IO_SIDE_NONE:
-		msg_error_errno(e->error, "cannot copy %s", source);
+		msg_error_errno_note(e->error, note, "cannot copy %s", source);
 		break;
 	}
 }
@@ -63,8 +64,8 @@ static int open_source(struct copy_job *job)
 		job->source_fd = STDIN_FILENO;
 		job->source_borrowed = true;
 	} else {
-		job->source_fd = open(job->source_path,
-				      O_RDONLY | O_CLOEXEC | O_NOCTTY);
+		job->source_fd = io_move_above_stdio(
+			open(job->source_path, O_RDONLY | O_CLOEXEC | O_NOCTTY));
 		if (job->source_fd < 0) {
 			msg_error_errno(errno, "cannot open %s for reading",
 					msg_quote(job->source_path));
@@ -97,6 +98,8 @@ static int run_strategy(struct copy_job *job, const struct strategy *strategy)
 {
 	const struct fcopy_options *options = job->options;
 
+	if (options->verify && verify_check(job, strategy) < 0)
+		return -1;
 	if (strategy->load && strategy->load(job) < 0) {
 		report_error(job);
 		return -1;

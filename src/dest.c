@@ -163,8 +163,8 @@ enum dest_check dest_check(struct dest *d, const struct fcopy_options *options,
 /* Create DEST itself with O_EXCL: in place, so the name is armed for cleanup. */
 static int create_in_place(struct dest *d)
 {
-	d->fd = open(d->target_path,
-		     O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC | O_NOCTTY, 0600);
+	d->fd = io_move_above_stdio(open(d->target_path,
+		O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC | O_NOCTTY, 0600));
 	if (d->fd < 0) {
 		msg_error_errno(errno, "cannot create regular file %s",
 				msg_quote(d->path));
@@ -185,7 +185,7 @@ static int open_checked_file(struct dest *d)
 	bool was_link = strcmp(d->target_path, d->path) != 0;
 	int flags = O_WRONLY | O_CLOEXEC | O_NOCTTY | (was_link ? 0 : O_NOFOLLOW);
 	struct stat st;
-	int fd = open(d->target_path, flags);
+	int fd = io_move_above_stdio(open(d->target_path, flags));
 
 	if (fd < 0)
 		return errno == ELOOP ? -2 : -1;
@@ -201,8 +201,24 @@ static int open_checked_file(struct dest *d)
 }
 
 /*
+ * With -f, replace a DEST that cannot be opened for writing with a new
+ * file of the user's, as cp -f does.  cp removes DEST first; a temporary
+ * file and rename keep the old DEST until the copy is complete.
+ */
+static int replace_forcibly(struct dest *d, int open_error)
+{
+	if (dest_temp_open(d) == 0) {
+		d->forced = true;
+		return 0;
+	}
+	msg_error_errno(open_error, "cannot open %s for writing",
+			msg_quote(d->path));
+	return -1;
+}
+
+/*
  * Open an existing DEST for writing in place, then truncate it.  With -f,
- * a DEST that cannot be opened is removed and created anew, as cp -f does.
+ * a DEST that cannot be opened is replaced by a new file.
  */
 static int open_in_place(struct dest *d, const struct fcopy_options *options)
 {
@@ -225,11 +241,8 @@ static int open_in_place(struct dest *d, const struct fcopy_options *options)
 		d->wrote = true;
 		return 0;
 	}
-	if (options->force && (errno == EACCES || errno == EPERM) &&
-	    unlink(d->target_path) == 0) {
-		d->exists = false;
-		return create_in_place(d);
-	}
+	if (options->force && (errno == EACCES || errno == EPERM))
+		return replace_forcibly(d, errno);
 	msg_error_errno(errno, "cannot open %s for writing", msg_quote(d->path));
 	return -1;
 }
@@ -245,19 +258,43 @@ static bool in_group(gid_t gid)
 	return false;
 }
 
-/* Return the reason an existing DEST cannot be replaced atomically, or NULL. */
-static const char *atomic_obstacle(const struct stat *st)
+/* Report whether path is the root of a mount, which rename(2) cannot replace. */
+static bool is_mount_point(const char *path)
 {
+	struct statx stx;
+
+	if (statx(AT_FDCWD, path, AT_STATX_DONT_SYNC, STATX_TYPE, &stx) < 0)
+		return false;
+	return (stx.stx_attributes_mask & STATX_ATTR_MOUNT_ROOT) &&
+	       (stx.stx_attributes & STATX_ATTR_MOUNT_ROOT);
+}
+
+/* Return the reason an existing DEST cannot be replaced atomically, or NULL. */
+static const char *atomic_obstacle(const struct dest *d)
+{
+	const struct stat *st = &d->st;
+
 	if (!S_ISREG(st->st_mode))
 		return "it is not a regular file";
 	if (st->st_nlink > 1)
 		return "it has other hard links";
-	if (geteuid() == 0)
-		return NULL;
-	if (st->st_uid != geteuid() ||
-	    (st->st_gid != getegid() && !in_group(st->st_gid)))
+	if (geteuid() != 0 &&
+	    (st->st_uid != geteuid() ||
+	     (st->st_gid != getegid() && !in_group(st->st_gid))))
 		return "its owner or group cannot be kept";
+	if (is_mount_point(d->target_path))
+		return "it is a mount point";
 	return NULL;
+}
+
+/*
+ * Report whether err from dest_temp_open() means that fcopy may not create
+ * files beside DEST.  Then writing in place is what cp would do.  Other
+ * errors (no space, no inodes, I/O) fail the copy and keep DEST.
+ */
+static bool temp_denied(int err)
+{
+	return err == EACCES || err == EPERM;
 }
 
 static int open_new(struct dest *d, const struct fcopy_options *options)
@@ -266,9 +303,9 @@ static int open_new(struct dest *d, const struct fcopy_options *options)
 		return create_in_place(d);
 	if (dest_temp_open(d) == 0)
 		return 0;
-	if (options->replace == REPLACE_ATOMIC) {
-		msg_error_errno(errno, "cannot create a temporary file for %s "
-				"(--atomic)", msg_quote(d->path));
+	if (options->replace == REPLACE_ATOMIC || !temp_denied(errno)) {
+		msg_error_errno(errno, "cannot create regular file %s",
+				msg_quote(d->path));
 		return -1;
 	}
 	return create_in_place(d);
@@ -278,23 +315,32 @@ int dest_open(struct dest *d, const struct fcopy_options *options)
 {
 	const char *obstacle;
 
-	if (d->borrowed)
-		return 0;
+	if (d->borrowed) {
+		if (options->replace != REPLACE_ATOMIC)
+			return 0;
+		msg_error("cannot replace %s atomically: it is written through "
+			  "the descriptor as given", msg_quote(d->path));
+		return -1;
+	}
 	if (!d->exists)
 		return open_new(d, options);
-
-	obstacle = atomic_obstacle(&d->st);
 	if (options->replace == REPLACE_IN_PLACE)
 		return open_in_place(d, options);
-	if (!obstacle && dest_temp_open(d) == 0)
-		return 0;
+
+	obstacle = atomic_obstacle(d);
+	if (!obstacle) {
+		if (dest_temp_open(d) == 0)
+			return 0;
+		if (options->replace == REPLACE_ATOMIC || !temp_denied(errno)) {
+			msg_error_errno(errno, "cannot create a temporary file "
+					"to replace %s", msg_quote(d->path));
+			return -1;
+		}
+		obstacle = "its directory is not writable";
+	}
 	if (options->replace == REPLACE_ATOMIC) {
-		if (obstacle)
-			msg_error("cannot replace %s atomically: %s",
-				  msg_quote(d->path), obstacle);
-		else
-			msg_error_errno(errno, "cannot replace %s atomically",
-					msg_quote(d->path));
+		msg_error("cannot replace %s atomically: %s", msg_quote(d->path),
+			  obstacle);
 		return -1;
 	}
 	return open_in_place(d, options);
@@ -303,7 +349,7 @@ int dest_open(struct dest *d, const struct fcopy_options *options)
 static enum attrs_target attrs_target_of(const struct dest *d)
 {
 	if (d->atomic)
-		return d->exists ? ATTRS_REPLACE : ATTRS_NEW;
+		return d->exists && !d->forced ? ATTRS_REPLACE : ATTRS_NEW;
 	return d->created ? ATTRS_NEW : ATTRS_KEEP;
 }
 
@@ -318,14 +364,23 @@ static int finish_file(struct dest *d, const struct fcopy_options *options,
 	/* A device or FIFO written in place keeps its own attributes. */
 	if (d->exists && !S_ISREG(d->st.st_mode))
 		preserve = 0;
+	if (attrs_target_of(d) == ATTRS_REPLACE &&
+	    attrs_copy_extended(fd, d->target_path, &failed) < 0) {
+		msg_error_errno_note(errno, "--in-place writes into it instead",
+				     "cannot keep %s of %s on its replacement",
+				     failed, msg_quote(d->path));
+		return -1;
+	}
 	if (attrs_apply(fd, attrs_target_of(d), source_stat, &d->st, preserve,
 			&failed) < 0) {
-		msg_error_errno(errno, "cannot set the attributes of %s (%s)",
-				msg_quote(d->path), failed);
+		msg_error_errno_note(errno, dest_partial_note(d, false),
+				     "cannot set the attributes of %s (%s)",
+				     msg_quote(d->path), failed);
 		return -1;
 	}
 	if (options->sync && fsync(fd) < 0) {
-		msg_error_errno(errno, "error writing %s", msg_quote(d->path));
+		msg_error_errno_note(errno, dest_partial_note(d, false),
+				     "error writing %s", msg_quote(d->path));
 		return -1;
 	}
 	if (d->unnamed && dest_temp_link(d) < 0)
@@ -334,7 +389,8 @@ static int finish_file(struct dest *d, const struct fcopy_options *options,
 	/* close() reports delayed write errors (NFS, quotas). */
 	d->fd = -1;
 	if (io_close(fd) < 0) {
-		msg_error_errno(errno, "error writing %s", msg_quote(d->path));
+		msg_error_errno_note(errno, dest_partial_note(d, false),
+				     "error writing %s", msg_quote(d->path));
 		return -1;
 	}
 	return 0;
@@ -381,10 +437,21 @@ void dest_abort(struct dest *d)
 	} else if (d->created) {
 		(void)unlink(d->target_path);
 		signals_disarm();
-	} else if (d->wrote && S_ISREG(d->st.st_mode)) {
-		msg_error("%s was left partially written", msg_quote(d->path));
 	}
 	errno = saved;
+}
+
+const char *dest_partial_note(const struct dest *d, bool checked)
+{
+	static char note[1200];
+
+	if (!d->wrote || d->atomic || !S_ISREG(d->st.st_mode))
+		return "";
+	snprintf(note, sizeof(note), checked
+		 ? "%s was overwritten in place and is not a verified copy"
+		 : "%s was overwritten in place and is left partially written",
+		 msg_quote(d->path));
+	return note;
 }
 
 void dest_release(struct dest *d)

@@ -35,7 +35,8 @@ static int open_directory(struct dest *d)
 
 	if (!copy)
 		return -1;
-	d->dir_fd = open(dirname(copy), O_PATH | O_DIRECTORY | O_CLOEXEC);
+	d->dir_fd = io_move_above_stdio(
+		open(dirname(copy), O_PATH | O_DIRECTORY | O_CLOEXEC));
 	free(copy);
 	return d->dir_fd < 0 ? -1 : 0;
 }
@@ -68,8 +69,8 @@ static int open_named(struct dest *d)
 
 	for (int attempt = 0; attempt < TEMP_ATTEMPTS; attempt++) {
 		make_temp_name(name, sizeof(name));
-		d->fd = openat(d->dir_fd, name,
-			       O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0600);
+		d->fd = io_move_above_stdio(openat(d->dir_fd, name,
+			O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0600));
 		if (d->fd >= 0)
 			break;
 		if (errno != EEXIST)
@@ -97,7 +98,8 @@ int dest_temp_open(struct dest *d)
 	if (d->dir_fd < 0 && open_directory(d) < 0)
 		return -1;
 
-	d->fd = openat(d->dir_fd, ".", O_TMPFILE | O_WRONLY | O_CLOEXEC, 0600);
+	d->fd = io_move_above_stdio(openat(d->dir_fd, ".",
+		O_TMPFILE | O_WRONLY | O_CLOEXEC, 0600));
 	if (d->fd >= 0) {
 		d->unnamed = true;
 	} else if (errno == EOPNOTSUPP || errno == EISDIR || errno == EINVAL) {
@@ -114,6 +116,11 @@ int dest_temp_open(struct dest *d)
 /* Link the unnamed file as a new DEST; the name is armed until commit ends. */
 static int link_as_target(struct dest *d, const char *proc_path)
 {
+	/*
+	 * Armed only after the link: armed before, a signal could remove a
+	 * file that someone else created under DEST's name meanwhile.  A
+	 * signal between the two leaves DEST complete, as it is by now.
+	 */
 	if (linkat(AT_FDCWD, proc_path, d->dir_fd, target_base(d),
 		   AT_SYMLINK_FOLLOW) < 0) {
 		msg_error_errno(errno, "cannot create regular file %s",
@@ -145,8 +152,12 @@ int dest_temp_link(struct dest *d)
 
 	for (int attempt = 0; rc < 0 && attempt < TEMP_ATTEMPTS; attempt++) {
 		make_temp_name(name, sizeof(name));
+		/* Armed first, so a signal right after the link removes it. */
+		signals_arm(d->dir_fd, name);
 		rc = linkat(AT_FDCWD, proc_path, d->dir_fd, name,
 			    AT_SYMLINK_FOLLOW);
+		if (rc < 0)
+			signals_disarm();
 		if (rc < 0 && errno != EEXIST)
 			break;
 	}

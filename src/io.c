@@ -5,6 +5,7 @@
  * caller to record.
  */
 #include <errno.h>
+#include <fcntl.h>
 #include <poll.h>
 #include <stdlib.h>
 #include <string.h>
@@ -192,6 +193,33 @@ int io_copy_loop(int in, int out, void *buf, size_t size,
 		progress_update((options ? options->progress_base : 0) +
 				result->bytes);
 	}
+}
+
+int io_move_above_stdio(int fd)
+{
+	int moved;
+	int null_fd;
+
+	if (fd < 0 || fd > STDERR_FILENO)
+		return fd;
+
+	moved = fcntl(fd, F_DUPFD_CLOEXEC, STDERR_FILENO + 1);
+	null_fd = moved < 0 ? -1 : open("/dev/null", O_RDWR | O_CLOEXEC);
+	if (null_fd < 0 || dup2(null_fd, fd) < 0) {
+		int saved = errno;
+
+		close(fd);
+		if (moved >= 0)
+			close(moved);
+		if (null_fd > STDERR_FILENO)
+			close(null_fd);
+		errno = saved;
+		return -1;
+	}
+	/* A null_fd of 0 to 2 fills another closed standard descriptor. */
+	if (null_fd > STDERR_FILENO)
+		close(null_fd);
+	return moved;
 }
 
 int io_close(int fd)

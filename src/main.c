@@ -50,8 +50,28 @@ static char *join_basename(const char *directory, const char *source)
 	return path;
 }
 
+/* DEST names already written by this run, so none is overwritten twice. */
+struct written_names {
+	char **names;
+	int count;
+};
+
+static bool was_written(const struct written_names *written, const char *dest)
+{
+	for (int i = 0; i < written->count; i++)
+		if (strcmp(written->names[i], dest) == 0)
+			return true;
+	return false;
+}
+
+/*
+ * Copy source to DIRECTORY/basename(source).  Two sources with the same
+ * base name would make the second replace the first's fresh copy, so the
+ * second fails instead, as with cp.
+ */
 static int copy_into_directory(const struct fcopy_options *options,
-			       const char *directory, const char *source)
+			       const char *directory, const char *source,
+			       struct written_names *written)
 {
 	char *dest;
 	int rc;
@@ -66,8 +86,18 @@ static int copy_into_directory(const struct fcopy_options *options,
 		msg_error_errno(errno, "cannot copy %s", msg_quote(source));
 		return -1;
 	}
+	if (was_written(written, dest)) {
+		msg_error("will not overwrite just-created %s with %s",
+			  msg_quote(dest), msg_quote(source));
+		free(dest);
+		return -1;
+	}
+
 	rc = copy_file(options, source, dest);
-	free(dest);
+	if (rc == 0 && written->names)
+		written->names[written->count++] = dest;
+	else
+		free(dest);
 	return rc;
 }
 
@@ -75,16 +105,26 @@ static int copy_into_directory(const struct fcopy_options *options,
 static int copy_all_into(const struct fcopy_options *options,
 			 const char *directory, char **sources, int count)
 {
+	struct written_names written = { calloc((size_t)count, sizeof(char *)), 0 };
+	struct stat st;
 	int status = EXIT_OK;
 
-	if (!is_directory(directory)) {
-		msg_error_errno(ENOTDIR, "target %s is not a directory",
-				msg_quote(directory));
+	int err = stat(directory, &st) < 0 ? errno
+		  : S_ISDIR(st.st_mode) ? 0 : ENOTDIR;
+
+	if (err) {
+		msg_error_errno(err, "target directory %s", msg_quote(directory));
+		free(written.names);
 		return EXIT_FAILED;
 	}
 	for (int i = 0; i < count; i++)
-		if (copy_into_directory(options, directory, sources[i]) < 0)
+		if (copy_into_directory(options, directory, sources[i],
+					&written) < 0)
 			status = EXIT_FAILED;
+
+	for (int i = 0; i < written.count; i++)
+		free(written.names[i]);
+	free(written.names);
 	return status;
 }
 
@@ -92,15 +132,16 @@ static int copy_all_into(const struct fcopy_options *options,
 static int copy_pair(const struct fcopy_options *options, const char *source,
 		     const char *dest)
 {
+	struct written_names none = { NULL, 0 };
 	size_t len = strlen(dest);
+	bool directory = strcmp(dest, "-") != 0 && is_directory(dest);
 
-	if (strcmp(dest, "-") != 0 && !options->no_target_directory &&
-	    is_directory(dest))
-		return copy_into_directory(options, dest, source) < 0
+	if (directory && !options->no_target_directory)
+		return copy_into_directory(options, dest, source, &none) < 0
 		       ? EXIT_FAILED : EXIT_OK;
 
 	/* "name/" promises a directory: never create a file called name. */
-	if (len > 0 && dest[len - 1] == '/') {
+	if (!directory && len > 0 && dest[len - 1] == '/') {
 		msg_error_errno(ENOTDIR, "cannot create regular file %s",
 				msg_quote(dest));
 		return EXIT_FAILED;
@@ -120,6 +161,8 @@ int main(int argc, char **argv)
 		return EXIT_OK;
 	case CLI_USAGE_ERROR:
 		return EXIT_USAGE;
+	case CLI_OUTPUT_ERROR:
+		return EXIT_FAILED;
 	case CLI_RUN:
 		break;
 	}

@@ -56,8 +56,12 @@ const char *msg_quote(const char *name)
 	return out;
 }
 
-/* Format prefix, text and an optional strerror into one line and write it. */
-static void emit(bool prefix, int err, const char *format, va_list args)
+/*
+ * Format prefix, text, an optional strerror and an optional note into one
+ * line and write it.
+ */
+static void emit(bool prefix, int err, const char *note, const char *format,
+		 va_list args)
 {
 	char line[LINE_MAX_BYTES];
 	size_t used = 0;
@@ -80,6 +84,13 @@ static void emit(bool prefix, int err, const char *format, va_list args)
 		if (used > sizeof(line) - 2)
 			used = sizeof(line) - 2;
 	}
+	if (note && *note) {
+		n = snprintf(line + used, sizeof(line) - used, "; %s", note);
+		if (n > 0)
+			used += (size_t)n;
+		if (used > sizeof(line) - 2)
+			used = sizeof(line) - 2;
+	}
 
 	line[used++] = '\n';
 	/* A message that cannot be written has nowhere else to go. */
@@ -92,7 +103,7 @@ void msg_error(const char *format, ...)
 	int saved = errno;
 
 	va_start(args, format);
-	emit(true, 0, format, args);
+	emit(true, 0, NULL, format, args);
 	va_end(args);
 	errno = saved;
 }
@@ -103,7 +114,18 @@ void msg_error_errno(int err, const char *format, ...)
 	int saved = errno;
 
 	va_start(args, format);
-	emit(true, err, format, args);
+	emit(true, err, NULL, format, args);
+	va_end(args);
+	errno = saved;
+}
+
+void msg_error_errno_note(int err, const char *note, const char *format, ...)
+{
+	va_list args;
+	int saved = errno;
+
+	va_start(args, format);
+	emit(true, err, note, format, args);
 	va_end(args);
 	errno = saved;
 }
@@ -114,7 +136,7 @@ void msg_info(const char *format, ...)
 	int saved = errno;
 
 	va_start(args, format);
-	emit(false, 0, format, args);
+	emit(false, 0, NULL, format, args);
 	va_end(args);
 	errno = saved;
 }

@@ -11,7 +11,8 @@ bool prompt_replace(const char *path)
 {
 	char question[1200];
 	char answer[64];
-	int tty = open("/dev/tty", O_RDWR | O_CLOEXEC | O_NOCTTY);
+	int tty = io_move_above_stdio(
+		open("/dev/tty", O_RDWR | O_CLOEXEC | O_NOCTTY));
 	ssize_t n;
 	int len;
 

@@ -47,23 +47,48 @@ static void describe_mechanism(char *out, size_t size,
 }
 
 /*
- * Write text as the body of a JSON string.  Bytes of 0x80 and above pass
- * through unchanged, so the output is valid JSON when names are UTF-8.
+ * Return the length of the valid UTF-8 sequence at p (1 to 4), or 0 when
+ * p does not start one (an invalid or truncated byte).
+ */
+static size_t utf8_length(const unsigned char *p)
+{
+	size_t len = *p >= 0xf0 && *p <= 0xf4 ? 4 : *p >= 0xe0 ? 3
+		   : *p >= 0xc2 && *p <= 0xdf ? 2 : 0;
+
+	if (*p >= 0xf5)
+		return 0;
+	for (size_t i = 1; i < len; i++)
+		if ((p[i] & 0xc0) != 0x80)
+			return 0;
+	return len;
+}
+
+/*
+ * Write text as the body of a JSON string.  A byte that is not part of
+ * valid UTF-8 becomes U+FFFD, so the line stays valid JSON; such a name
+ * is then not exact.
  */
 static size_t json_escape(char *out, size_t size, const char *text)
 {
 	size_t used = 0;
 
 	for (const unsigned char *p = (const unsigned char *)text;
-	     *p && used + 7 < size; p++) {
+	     *p && used + 8 < size; p++) {
+		size_t len = *p >= 0x80 ? utf8_length(p) : 1;
+
 		if (*p == '"' || *p == '\\') {
 			out[used++] = '\\';
 			out[used++] = (char)*p;
 		} else if (*p < 0x20 || *p == 0x7f) {
 			used += (size_t)snprintf(out + used, size - used,
 						 "\\u%04x", *p);
+		} else if (len == 0) {
+			used += (size_t)snprintf(out + used, size - used,
+						 "\\ufffd");
 		} else {
-			out[used++] = (char)*p;
+			memcpy(out + used, p, len);
+			used += len;
+			p += len - 1;
 		}
 	}
 	out[used] = '\0';
@@ -71,13 +96,13 @@ static size_t json_escape(char *out, size_t size, const char *text)
 }
 
 static void print_json(const struct copy_job *job,
-		       const struct strategy *strategy, double seconds)
+		       const struct strategy *strategy, double seconds,
+		       const struct io_counters *c)
 {
 	char source[1024];
 	char dest[1024];
 	char fallback[256];
 	char mechanism[64];
-	const struct io_counters *c = &io_counters;
 
 	describe_mechanism(mechanism, sizeof(mechanism), job, strategy);
 	json_escape(source, sizeof(source), job->source_path);
@@ -101,9 +126,9 @@ static void print_json(const struct copy_job *job,
 }
 
 static void print_human(const struct copy_job *job,
-			const struct strategy *strategy, double seconds)
+			const struct strategy *strategy, double seconds,
+			const struct io_counters *c)
 {
-	const struct io_counters *c = &io_counters;
 	double rate = seconds > 0 ? (double)job->bytes_copied / seconds : 0.0;
 	char mechanism[64];
 
@@ -125,12 +150,14 @@ static void print_human(const struct copy_job *job,
 void report_done(const struct copy_job *job, const struct strategy *strategy)
 {
 	double seconds = seconds_since_start();
+	/* The -v line below is a write(2) too, and not part of the copy. */
+	struct io_counters counters = io_counters;
 
 	if (job->options->verbose)
 		msg_info("%s -> %s", msg_quote(job->source_path),
 			 msg_quote(job->dest.path));
 	if (job->options->stats == STATS_JSON)
-		print_json(job, strategy, seconds);
+		print_json(job, strategy, seconds, &counters);
 	else if (job->options->stats == STATS_HUMAN)
-		print_human(job, strategy, seconds);
+		print_human(job, strategy, seconds, &counters);
 }

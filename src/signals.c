@@ -1,5 +1,5 @@
 /*
- * Cleanup on SIGINT, SIGTERM, SIGHUP and SIGPIPE.  The handler only calls
+ * Cleanup on SIGINT, SIGTERM, SIGHUP, SIGPIPE, SIGQUIT, SIGALRM and SIGXFSZ.  The handler only calls
  * async-signal-safe functions (unlinkat, sigaction, raise): it removes the
  * armed temporary file, restores the default action and raises the signal
  * again, so the parent gets the status of a process killed by that
@@ -17,7 +17,14 @@
 
 #include "fcopy/signals.h"
 
-static const int handled_signals[] = { SIGINT, SIGTERM, SIGHUP, SIGPIPE };
+/*
+ * The signals whose default action ends the process and that a user or a
+ * tool sends to stop a copy: terminal keys, kill, timeout(1), a closed
+ * pipe, and a file size limit.
+ */
+static const int handled_signals[] = {
+	SIGINT, SIGTERM, SIGHUP, SIGPIPE, SIGQUIT, SIGALRM, SIGXFSZ,
+};
 #define HANDLED_COUNT (sizeof(handled_signals) / sizeof(handled_signals[0]))
 
 static volatile sig_atomic_t armed;

@@ -40,7 +40,7 @@ struct stream {
 
 enum step {
 	STEP_LIMIT,	/* the requested length was copied */
-	STEP_EOF,	/* the source ended */
+	STEP_EOF,	/* a kernel call returned 0: read() must confirm the end */
 	STEP_REFUSED,	/* every kernel mechanism was refused */
 	STEP_FAILED,	/* job->error is set */
 };
@@ -80,9 +80,11 @@ static void choose_mechanisms(struct stream *s)
 	if (in_type == S_IFREG && job->source_stat.st_size == 0)
 		kernel = false;
 
-	s->usable[FASTPATH_FICLONE] = kernel && reflink && in_type == S_IFREG &&
+	/* An empty file can be cloned, which --reflink=always needs. */
+	s->usable[FASTPATH_FICLONE] = reflink && in_type == S_IFREG &&
 		out_type == S_IFREG && !job->dest.borrowed &&
-		!job->source_borrowed;
+		!job->source_borrowed && !sparse_should_punch(job) &&
+		(kernel || job->options->reflink == REFLINK_ALWAYS);
 	/* copy_file_range can share extents too, so --reflink=never avoids it. */
 	s->usable[FASTPATH_COPY_FILE_RANGE] = kernel && reflink &&
 		in_type == S_IFREG && out_type == S_IFREG;
@@ -110,8 +112,9 @@ static ssize_t call_mechanism(struct stream *s, enum fastpath_mechanism m,
 
 /*
  * Move up to limit bytes with mechanism m.  A 0 or a refusal before m has
- * moved anything is not trusted as end of file: the caller tries the next
- * mechanism, and read() has the last word.
+ * moved anything drops m, and the caller tries the next mechanism.  A 0
+ * after m has moved data is most likely end of file, but /proc files and
+ * some filesystems also return 0 early, so read() has the last word.
  */
 static enum step run_mechanism(struct stream *s, enum fastpath_mechanism m,
 			       uint64_t limit)
@@ -186,6 +189,16 @@ static int copy_rest_by_read_write(struct stream *s, bool punch)
 	return 0;
 }
 
+/* Copy to end of file: kernel mechanisms first, read/write to finish. */
+static int copy_to_end(struct stream *s)
+{
+	enum step step = copy_region(s, UINT64_MAX);
+
+	if (step == STEP_FAILED)
+		return -1;
+	return copy_rest_by_read_write(s, false);
+}
+
 /* Try FICLONE; returns 1 when the whole file was cloned, 0 to go on, -1. */
 static int try_reflink(struct stream *s)
 {
@@ -252,22 +265,13 @@ static int walk_extents(struct stream *s)
 		step = copy_region(s, (uint64_t)(hole - data));
 		if (step == STEP_FAILED)
 			return -1;
-		if (step == STEP_REFUSED)
+		if (step == STEP_REFUSED || step == STEP_EOF)
 			return copy_rest_by_read_write(s, true);
-		if (step == STEP_EOF)
-			return 0;	/* the file shrank while being copied */
 		offset = hole;
 	}
 
 	/* Reached only when the filesystem has no SEEK_DATA. */
-	switch (copy_region(s, UINT64_MAX)) {
-	case STEP_FAILED:
-		return -1;
-	case STEP_REFUSED:
-		return copy_rest_by_read_write(s, false);
-	default:
-		return 0;
-	}
+	return copy_to_end(s);
 
 trailing_hole:
 	if (fstat(s->in, &st) < 0)
@@ -309,14 +313,7 @@ static int stream_copy(struct copy_job *job)
 	if (sparse_should_walk(job) && has_holes(&job->source_stat))
 		return walk_extents(&s);
 
-	switch (copy_region(&s, UINT64_MAX)) {
-	case STEP_FAILED:
-		return -1;
-	case STEP_REFUSED:
-		return copy_rest_by_read_write(&s, false);
-	default:
-		return 0;
-	}
+	return copy_to_end(&s);
 }
 
 const struct strategy strategy_stream = {

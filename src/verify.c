@@ -15,6 +15,7 @@
 #include "fcopy/copy.h"
 #include "fcopy/io.h"
 #include "fcopy/msg.h"
+#include "fcopy/strategy.h"
 #include "fcopy/verify.h"
 
 #define VERIFY_CHUNK ((size_t)1 << 20)
@@ -24,7 +25,7 @@ static int open_written_file(const struct copy_job *job)
 	char path[64];
 
 	snprintf(path, sizeof(path), "/proc/self/fd/%d", job->dest.fd);
-	return open(path, O_RDONLY | O_CLOEXEC);
+	return io_move_above_stdio(open(path, O_RDONLY | O_CLOEXEC));
 }
 
 /* Compare fd with len bytes of memory; returns 0 equal, 1 differ, -1. */
@@ -72,12 +73,32 @@ static int compare(struct copy_job *job, int written, char *buffers)
 		return compare_with_memory(written, job->data,
 					   job->data_length, buffers);
 
-	source = open(job->source_path, O_RDONLY | O_CLOEXEC | O_NOCTTY);
+	source = io_move_above_stdio(
+		open(job->source_path, O_RDONLY | O_CLOEXEC | O_NOCTTY));
 	if (source < 0)
 		return -1;
 	rc = compare_files(source, written, buffers, buffers + VERIFY_CHUNK);
 	io_close_quietly(source);
 	return rc;
+}
+
+int verify_check(const struct copy_job *job, const struct strategy *strategy)
+{
+	const char *dest = msg_quote(job->dest.path);
+
+	if (job->dest.borrowed) {
+		msg_error("cannot verify %s: a destination given as a "
+			  "descriptor cannot be read back", dest);
+		return -1;
+	}
+	if (strategy != &strategy_whole && (job->source_borrowed ||
+					    !S_ISREG(job->source_stat.st_mode))) {
+		msg_error("cannot verify %s: the source %s cannot be read twice "
+			  "(use -s whole, or drop --verify)", dest,
+			  msg_quote(job->source_path));
+		return -1;
+	}
+	return 0;
 }
 
 int verify_copy(struct copy_job *job)
@@ -87,15 +108,10 @@ int verify_copy(struct copy_job *job)
 	int written;
 	int rc;
 
-	if (job->dest.borrowed) {
-		msg_error("cannot verify %s: a destination given as a "
-			  "descriptor cannot be read back", dest);
-		return -1;
-	}
-	if (!job->data && (job->source_borrowed ||
-			   !S_ISREG(job->source_stat.st_mode))) {
-		msg_error("cannot verify %s: the source cannot be read twice "
-			  "(use -s whole, or drop --verify)", dest);
+	/* verify_check() ran before the copy; this keeps compare() safe. */
+	if (job->dest.borrowed || (!job->data && (job->source_borrowed ||
+			!S_ISREG(job->source_stat.st_mode)))) {
+		msg_error("cannot verify %s: it cannot be compared", dest);
 		return -1;
 	}
 
@@ -111,9 +127,12 @@ int verify_copy(struct copy_job *job)
 	free(buffers);
 
 	if (rc < 0)
-		msg_error_errno(errno, "cannot verify %s", dest);
+		msg_error_errno_note(errno, dest_partial_note(&job->dest, true),
+				     "cannot verify %s", dest);
 	else if (rc > 0)
-		msg_error("verification failed: the copy written for %s "
-			  "differs from %s", dest, msg_quote(job->source_path));
+		msg_error_errno_note(0, dest_partial_note(&job->dest, true),
+				     "verification failed: the copy written "
+				     "for %s differs from %s", dest,
+				     msg_quote(job->source_path));
 	return rc == 0 ? 0 : -1;
 }

@@ -29,4 +29,14 @@ enum attrs_target {
 int attrs_apply(int fd, enum attrs_target target, const struct stat *source,
 		const struct stat *old, unsigned preserve, const char **failed);
 
+/*
+ * Give fd the extended attributes (POSIX ACLs among them) and the inode
+ * flags such as nodump and noatime of the file at path, which fd is about
+ * to replace, so that replacing it keeps what writing into it would keep.
+ * security.* attributes that cannot be set, and flags that cannot be read,
+ * are skipped.  Returns 0, or -1 with errno set and *failed naming the
+ * attribute.
+ */
+int attrs_copy_extended(int fd, const char *path, const char **failed);
+
 #endif

@@ -13,6 +13,7 @@ enum cli_result {
 	CLI_RUN,		/* options parsed: go on and copy */
 	CLI_DONE,		/* --help or --version was printed: exit 0 */
 	CLI_USAGE_ERROR,	/* a message was printed: exit 2 */
+	CLI_OUTPUT_ERROR,	/* --help or --version could not be written: exit 1 */
 };
 
 /*

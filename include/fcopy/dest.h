@@ -29,6 +29,7 @@ struct dest {
 	bool atomic;		/* writing into a temporary file */
 	bool unnamed;		/* the temporary file is O_TMPFILE, not yet linked */
 	bool linked_as_target;	/* a new DEST's O_TMPFILE file was linked as DEST */
+	bool forced;		/* -f: a new file replaces a DEST not writable */
 	bool created;		/* in place: this run created the file */
 	bool wrote;		/* in place: DEST was truncated, so it changed */
 };
@@ -70,10 +71,17 @@ int dest_commit(struct dest *d, const struct fcopy_options *options,
 
 /*
  * Undo a failed copy: remove the temporary file, or a DEST this run
- * created; report an existing DEST that was partly overwritten in place.
- * Keeps errno.
+ * created.  An existing DEST overwritten in place cannot be restored: the
+ * failure message carries dest_partial_note().  Keeps errno.
  */
 void dest_abort(struct dest *d);
+
+/*
+ * Return the note for a message about a failure after DEST was truncated
+ * in place (it is then neither the old file nor a copy), or "" otherwise.
+ * checked selects the wording for a complete copy that failed --verify.
+ */
+const char *dest_partial_note(const struct dest *d, bool checked);
 
 /* Free what d holds; closes nothing that dest_commit() or dest_abort() closed. */
 void dest_release(struct dest *d);

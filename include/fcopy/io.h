@@ -98,6 +98,15 @@ int io_copy_loop(int in, int out, void *buf, size_t size,
 		 struct io_copy_result *result);
 
 /*
+ * Return fd, or a duplicate of it above 2 when fd took the place of a
+ * closed standard input, output or error.  The place gets /dev/null, so
+ * a message for standard error can never land in a file being copied.
+ * Returns -1 with errno set (fd closed) when that fails.  Costs no system
+ * call when fd > 2.
+ */
+int io_move_above_stdio(int fd);
+
+/*
  * Close fd.  EINTR counts as closed, because Linux releases the
  * descriptor before it reports it.  Returns 0, or -1 with errno set.
  */

@@ -27,6 +27,14 @@ void msg_error(const char *format, ...)
 void msg_error_errno(int err, const char *format, ...)
 	__attribute__((format(printf, 2, 3)));
 
+/*
+ * Print like msg_error_errno() (with no strerror when err is 0), then
+ * "; " and note, unless note is NULL or empty.  The note says what the
+ * failure left behind or what to do next.
+ */
+void msg_error_errno_note(int err, const char *note, const char *format, ...)
+	__attribute__((format(printf, 3, 4)));
+
 /* Print the formatted text as one line, without the prefix (for -v). */
 void msg_info(const char *format, ...)
 	__attribute__((format(printf, 1, 2)));

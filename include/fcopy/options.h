@@ -83,6 +83,7 @@ struct fcopy_options {
 	bool force;			/* -f */
 	bool verbose;			/* -v */
 	enum replace_mode replace;
+	bool replace_conflict;		/* both --atomic and --in-place given */
 	unsigned preserve;		/* PRESERVE_* bits */
 	bool sync;			/* --sync */
 	bool verify;			/* --verify */

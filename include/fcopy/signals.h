@@ -1,5 +1,5 @@
 /*
- * SIGINT, SIGTERM, SIGHUP and SIGPIPE handling: the handler removes the
+ * SIGINT, SIGTERM, SIGHUP, SIGPIPE, SIGQUIT, SIGALRM and SIGXFSZ handling: the handler removes the
  * file named by signals_arm() and ends the process with the signal, so
  * the exit status is the conventional 128 + signal number.
  */

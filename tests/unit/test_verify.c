@@ -155,16 +155,41 @@ static void verify_memory_accepts_copy(void **state)
 	free(printed);
 }
 
-static void verify_rejects_stdin_source(void **state)
+static void verify_check_rejects_stdin(void **state)
+{
+	struct verify_fixture *f = *state;
+	struct fixture_capture capture;
+	char *printed;
+	int rc;
+
+	/* Standard input is read once, whatever file is behind it. */
+	f->fj.job.source_borrowed = true;
+	fixture_capture_start(&capture, STDERR_FILENO);
+	rc = verify_check(&f->fj.job, &strategy_stream);
+	printed = fixture_capture_end(&capture);
+
+	assert_int_equal(rc, -1);
+	assert_non_null(strstr(printed, "cannot be read twice"));
+	free(printed);
+}
+
+static void verify_check_whole_accepts_stdin(void **state)
+{
+	struct verify_fixture *f = *state;
+
+	/* The whole strategy compares with the copy it keeps in memory. */
+	f->fj.job.source_borrowed = true;
+	assert_int_equal(verify_check(&f->fj.job, &strategy_whole), 0);
+}
+
+static void verify_copy_rejects_stdin(void **state)
 {
 	struct verify_fixture *f = *state;
 	char *printed;
 
-	/* Standard input is read once, whatever file is behind it. */
 	f->fj.job.source_borrowed = true;
 	write_dest(f, f->fj.data, f->fj.len);
 	assert_int_equal(verify(f, &printed), -1);
-	assert_non_null(strstr(printed, "cannot be read twice"));
 	free(printed);
 }
 
@@ -180,7 +205,9 @@ int main(void)
 		VERIFY_TEST(verify_rejects_longer_copy),
 		VERIFY_TEST(verify_memory_rejects_change),
 		VERIFY_TEST(verify_memory_accepts_copy),
-		VERIFY_TEST(verify_rejects_stdin_source),
+		VERIFY_TEST(verify_check_rejects_stdin),
+		VERIFY_TEST(verify_check_whole_accepts_stdin),
+		VERIFY_TEST(verify_copy_rejects_stdin),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
