@@ -1,8 +1,8 @@
 /*
  * Attributes of the destination, always set through its descriptor and
- * only after the data is in: a mode set earlier by path could be applied
- * to a file that a symbolic link swapped in, and a timestamp set earlier
- * would be moved by the writes.
+ * only after the data is in.  A mode set by path could reach a file that
+ * a symbolic link swapped in, and a timestamp set before the last write
+ * would be moved by it.
  */
 #include <errno.h>
 #include <fcntl.h>
@@ -35,8 +35,8 @@ mode_t attrs_umask(void)
 
 /*
  * Give fd the source's owner and group.  A user who is not root may only
- * give files away to a group of theirs, so EPERM is not an error; it
- * returns 1 then, so the caller drops the set-ID bits.
+ * give a file to a group of theirs, so EPERM is not an error.  Returns 1
+ * in that case, and the caller drops the set-ID bits.
  */
 static int copy_ownership(int fd, const struct stat *source,
 			  const char **failed)
@@ -63,7 +63,7 @@ static mode_t target_mode(enum attrs_target target, const struct stat *source,
 		return source->st_mode & 07777;
 	if (target == ATTRS_REPLACE || target == ATTRS_KEEP)
 		return old->st_mode & 07777;
-	/* A pipe's or device's bits say nothing about its data: as for "> file". */
+	/* A pipe's or device's mode is unrelated to its data: use what "> file" gives. */
 	if (!S_ISREG(source->st_mode))
 		return 0666 & ~process_umask;
 	return source->st_mode & 0777 & ~process_umask;

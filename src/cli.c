@@ -346,7 +346,7 @@ static bool is_long_option(const char *word, int option)
 
 /*
  * Print why getopt_long rejected an option.  word is the argument it last
- * finished; for an error inside a group such as -Xn that is the argument
+ * finished.  For an error inside a group such as -Xn, that is the argument
  * before, so only optopt names a short option reliably.
  */
 static void report_bad_option(const char *word)

@@ -1,7 +1,7 @@
 /*
  * Thin wrappers around the kernel copy calls.  They only retry EINTR and
- * count calls; the decision to fall back lives in strategy_stream.c, which
- * asks fastpath_is_refusal() about each error.
+ * count calls; the decision to fall back is in strategy_stream.c, which
+ * passes each error to fastpath_is_refusal().
  */
 #include <errno.h>
 #include <linux/fs.h>

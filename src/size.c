@@ -1,7 +1,7 @@
 /*
- * SIZE arguments.  Decimal digits only, so "0x10", "1e3", "+4" and "-4"
- * are rejected along with embedded spaces; the suffix is matched exactly
- * (case matters for kB, as in dd).
+ * SIZE arguments.  Only decimal digits are accepted, so "0x10", "1e3",
+ * "+4", "-4" and embedded spaces are rejected.  The suffix must match
+ * exactly, and its case matters (kB, as in dd).
  */
 #include <errno.h>
 #include <stdbool.h>

@@ -300,6 +300,9 @@ static int stream_copy(struct copy_job *job)
 		.chunk = job->options->buffer_size_set ? job->options->buffer_size
 						       : STREAM_DEFAULT_CHUNK,
 	};
+
+	if (s.chunk > FASTPATH_MAX_CHUNK)
+		s.chunk = FASTPATH_MAX_CHUNK;
 	int cloned;
 
 	choose_mechanisms(&s);

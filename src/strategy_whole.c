@@ -98,7 +98,7 @@ static int whole_load(struct copy_job *job)
 	job->data_capacity = allocated;
 
 	/*
-	 * NOTE: each io_read_full() call below asks for the whole rest of
+	 * NOTE: each io_read_full() call below requests the whole rest of
 	 * the buffer, so a --progress bar does not move during -s whole.
 	 */
 	job->data_length = 0;

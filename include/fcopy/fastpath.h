@@ -11,9 +11,9 @@
 #include <sys/types.h>
 
 /*
- * Linux moves at most 0x7ffff000 bytes per call; fcopy never asks for
- * more than this, so that a signal or a progress update is never more
- * than one chunk away.
+ * The largest length one kernel call is asked for: 1 GiB, the largest -b.
+ * Linux moves at most 0x7ffff000 bytes per call anyway.  The cap keeps a
+ * signal or a progress update within one chunk of the copy.
  */
 #define FASTPATH_MAX_CHUNK ((size_t)1 << 30)
 

@@ -13,14 +13,14 @@ enum strategy_id {
 	STRATEGY_STREAM,
 };
 
-/* How an existing DEST is replaced. */
+/* Replacement mode of an existing DEST. */
 enum replace_mode {
 	REPLACE_AUTO,		/* atomic where that keeps what cp keeps */
 	REPLACE_ATOMIC,		/* --atomic: atomic or fail */
 	REPLACE_IN_PLACE,	/* --in-place: truncate and write */
 };
 
-/* What to do when DEST exists. */
+/* Action for a DEST that exists. */
 enum clobber_mode {
 	CLOBBER_YES,		/* default and -f */
 	CLOBBER_NO,		/* -n */

@@ -22,10 +22,10 @@ struct strategy {
 	int (*load)(struct copy_job *job);
 
 	/*
-	 * Copy from job->source_fd to job->dest_fd until end of file.
+	 * Copy from job->source_fd to job->dest.fd until end of file.
 	 * Returns 0, or -1 with job->error set.  Must not close either
-	 * descriptor; may leave the destination offset past the data written
-	 * as long as job->dest_size says the final size.
+	 * descriptor.  A strategy that seeks over holes sets DEST's final
+	 * size itself (sparse_finish() or ftruncate()).
 	 */
 	int (*copy)(struct copy_job *job);
 
