@@ -119,14 +119,10 @@ static double time_round(const struct fcopy_options *options,
 		return -1;
 	elapsed = seconds_now() - start;
 
-	/* The copy is complete now: remove it even if a signal comes. */
-	signals_arm(AT_FDCWD, scratch);
 	if (unlink(scratch) < 0) {
 		msg_error_errno(errno, "cannot remove %s", msg_quote(scratch));
-		signals_disarm();
 		return -1;
 	}
-	signals_disarm();
 	return elapsed;
 }
 
@@ -214,6 +210,11 @@ int benchmark_run(const struct fcopy_options *options, const char *source,
 		 directory, (long)getpid());
 	free(directory);
 
+	/*
+	 * Between one copy's end and the unlink, no copy has the scratch file
+	 * armed, so the handler keeps its name for the whole run.
+	 */
+	signals_keep_path(scratch);
 	share = cached_share(source, st.st_size);
 	for (size_t i = 0; i < CONFIGURATION_COUNT && rc == 0; i++) {
 		if (configurations[i].strategy == STRATEGY_WHOLE &&
@@ -223,6 +224,7 @@ int benchmark_run(const struct fcopy_options *options, const char *source,
 				       scratch, &medians[i]);
 		ran[i] = rc == 0;
 	}
+	signals_keep_path(NULL);
 	if (rc < 0)
 		return -1;
 

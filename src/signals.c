@@ -30,6 +30,7 @@ static const int handled_signals[] = {
 static volatile sig_atomic_t armed;
 static int armed_dir_fd = AT_FDCWD;
 static char armed_name[PATH_MAX];
+static const char *volatile kept_path;
 
 static void on_signal(int signo)
 {
@@ -37,6 +38,8 @@ static void on_signal(int signo)
 
 	if (armed)
 		(void)unlinkat(armed_dir_fd, armed_name, 0);
+	if (kept_path)
+		(void)unlink(kept_path);
 	(void)sigaction(signo, &dfl, NULL);
 	(void)raise(signo);
 }
@@ -80,4 +83,9 @@ void signals_arm(int dir_fd, const char *name)
 void signals_disarm(void)
 {
 	armed = 0;
+}
+
+void signals_keep_path(const char *path)
+{
+	kept_path = path;
 }
