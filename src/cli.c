@@ -70,7 +70,7 @@ static const char usage_text[] =
 "\n"
 "Strategy:\n"
 "  -s, --strategy=NAME      whole, buffered, stream or auto (default auto)\n"
-"  -b, --buffer-size=SIZE   buffer of the buffered strategy (default 128K);\n"
+"  -b, --buffer-size=SIZE   buffer of the buffered strategy (default 1M);\n"
 "                             alone it selects buffered; with -s stream it\n"
 "                             sets the chunk of each kernel call\n"
 "      --max-memory=SIZE    largest source -s whole reads (default 2G)\n"

@@ -86,16 +86,9 @@ static enum dest_check check_borrowed(struct dest *d, int fd,
 
 static enum dest_check check_missing(struct dest *d, int err)
 {
-	struct stat link;
-
 	if (err != ENOENT) {
 		msg_error_errno(err, "cannot create regular file %s",
 				msg_quote(d->path));
-		return DEST_CHECK_FAILED;
-	}
-	if (lstat(d->path, &link) == 0 && S_ISLNK(link.st_mode)) {
-		msg_error("not writing through dangling symlink %s",
-			  msg_quote(d->path));
 		return DEST_CHECK_FAILED;
 	}
 
@@ -107,12 +100,34 @@ static enum dest_check check_missing(struct dest *d, int err)
 	return DEST_CHECK_OK;
 }
 
-/* The file that replacement acts on: DEST, or what its symbolic link names. */
-static int resolve_target(struct dest *d)
+/*
+ * Stat DEST with lstat(2) first, so that a new DEST costs one call: a
+ * symbolic link is followed with stat(2), and one that leads nowhere is
+ * an error.  Returns 1 when DEST exists, 0 when it does not (checked),
+ * and -1 after printing a message.
+ */
+static int stat_dest(struct dest *d, bool *is_link)
 {
-	struct stat link;
+	if (lstat(d->path, &d->st) < 0)
+		return check_missing(d, errno) == DEST_CHECK_OK ? 0 : -1;
 
-	if (lstat(d->path, &link) == 0 && S_ISLNK(link.st_mode))
+	*is_link = S_ISLNK(d->st.st_mode);
+	if (*is_link && stat(d->path, &d->st) < 0) {
+		if (errno == ENOENT)
+			msg_error("not writing through dangling symlink %s",
+				  msg_quote(d->path));
+		else
+			msg_error_errno(errno, "cannot follow symbolic link %s",
+					msg_quote(d->path));
+		return -1;
+	}
+	return 1;
+}
+
+/* The file that replacement acts on: DEST, or what its symbolic link names. */
+static int resolve_target(struct dest *d, bool is_link)
+{
+	if (is_link)
 		d->target_path = realpath(d->path, NULL);
 	else
 		d->target_path = strdup(d->path);
@@ -127,11 +142,16 @@ enum dest_check dest_check(struct dest *d, const struct fcopy_options *options,
 			   const struct stat *source_stat)
 {
 	int fd = named_descriptor(d->path);
+	bool is_link = false;
 
 	if (fd >= 0)
 		return check_borrowed(d, fd, source_path, source_stat);
-	if (stat(d->path, &d->st) < 0)
-		return check_missing(d, errno);
+	switch (stat_dest(d, &is_link)) {
+	case -1:
+		return DEST_CHECK_FAILED;
+	case 0:
+		return DEST_CHECK_OK;
+	}
 	d->exists = true;
 
 	if (S_ISDIR(d->st.st_mode)) {
@@ -155,7 +175,7 @@ enum dest_check dest_check(struct dest *d, const struct fcopy_options *options,
 		return DEST_CHECK_FAILED;
 	}
 
-	if (resolve_target(d) < 0)
+	if (resolve_target(d, is_link) < 0)
 		return DEST_CHECK_FAILED;
 	return DEST_CHECK_OK;
 }

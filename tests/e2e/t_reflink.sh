@@ -14,8 +14,8 @@
 MIB=$((1024 * 1024))
 SOURCE_SIZE=$((20 * MIB))
 
-# Smallest images that mkfs accepts, with room for the copies: btrfs
-# needs at least 114 MiB, XFS at least 300 MiB.
+# mkfs.btrfs needs an image of at least 114 MiB and mkfs.xfs one of at
+# least 300 MiB.  These sizes leave room for the copies.
 BTRFS_IMAGE_SIZE=256M
 XFS_IMAGE_SIZE=320M
 

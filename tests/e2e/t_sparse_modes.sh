@@ -1,7 +1,7 @@
 # --sparse=auto|always|never across strategies and sources: holes kept by
 # stream and auto (on ext4, on tmpfs and from ext4 to tmpfs), every byte
 # allocated with never, zero runs turned into holes with always, and the
-# exact size and content in every case.  Sizes are checked through
+# exact size and content in every case.  Allocation is checked through
 # st_blocks (512-byte units).
 
 . "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
@@ -145,7 +145,8 @@ for strategy in buffered whole stream auto; do
 	done
 done
 
-# A sparse source with --sparse=always keeps its holes in every strategy.
+# A sparse source with --sparse=always keeps its holes in the buffered and
+# whole strategies too.
 for strategy in buffered whole; do
 	label="ext4 $strategy sparse=always two_pieces"
 	run_fcopy -s "$strategy" --sparse=always two_pieces always_two_pieces
