@@ -12,10 +12,27 @@
 
 #include "fcopy/copy.h"
 #include "fcopy/msg.h"
+#include "fcopy/progress.h"
 #include "fcopy/sparse.h"
 #include "fcopy/strategy.h"
 
 #define HUGE_PAGE_SIZE ((size_t)2 << 20)
+
+/*
+ * Largest read(2) or write(2) request.  The progress bar counts reading
+ * as the first half of the work and writing as the second, and moves
+ * between these requests.
+ */
+#define WHOLE_IO_CHUNK ((size_t)64 << 20)
+
+/*
+ * Report whether the bar knows the total: then it counts reading and
+ * writing as halves.  Without a total it shows the bytes read so far.
+ */
+static bool known_size(const struct copy_job *job)
+{
+	return S_ISREG(job->source_stat.st_mode);
+}
 
 /* First allocation for a source of unknown size (pipe, /proc, /sys). */
 #define UNKNOWN_SIZE_START ((size_t)64 * 1024)
@@ -97,21 +114,23 @@ static int whole_load(struct copy_job *job)
 		return copy_fail(job, IO_SIDE_NONE, errno);
 	job->data_capacity = allocated;
 
-	/*
-	 * NOTE: each io_read_full() call below requests the whole rest of
-	 * the buffer, so a --progress bar does not move during -s whole.
-	 */
 	job->data_length = 0;
 	for (;;) {
+		size_t room = allocated - job->data_length;
+		size_t request = room < WHOLE_IO_CHUNK ? room : WHOLE_IO_CHUNK;
 		ssize_t n = io_read_full(job->source_fd,
 					 (char *)job->data + job->data_length,
-					 allocated - job->data_length);
+					 request);
 
 		if (n < 0)
 			return copy_fail(job, IO_SIDE_READ, errno);
 		job->data_length += (size_t)n;
-		if (job->data_length < allocated)
+		progress_update(known_size(job) ? job->data_length / 2
+						: job->data_length);
+		if ((size_t)n < request)
 			return 0;	/* a short count is end of file here */
+		if (job->data_length < allocated)
+			continue;
 		if (job->data_length > cap)
 			return report_too_large(job, cap, false);
 		if (grow(job, &allocated, cap) < 0)
@@ -119,17 +138,33 @@ static int whole_load(struct copy_job *job)
 	}
 }
 
+/* Write the loaded data in WHOLE_IO_CHUNK pieces, so the bar moves. */
+static int write_data(struct copy_job *job, bool punch)
+{
+	const char *data = job->data;
+	size_t done = 0;
+
+	while (done < job->data_length) {
+		size_t left = job->data_length - done;
+		size_t piece = left < WHOLE_IO_CHUNK ? left : WHOLE_IO_CHUNK;
+		int rc = punch ? io_write_sparse(job->dest.fd, data + done, piece)
+			       : io_write_full(job->dest.fd, data + done, piece);
+
+		if (rc < 0)
+			return -1;
+		done += piece;
+		if (known_size(job))
+			progress_update((job->data_length + done) / 2);
+	}
+	return 0;
+}
+
 static int whole_copy(struct copy_job *job)
 {
 	bool punch = sparse_should_punch(job);
-	int rc;
 
 	job->mechanism = "read/write";
-	if (punch)
-		rc = io_write_sparse(job->dest.fd, job->data, job->data_length);
-	else
-		rc = io_write_full(job->dest.fd, job->data, job->data_length);
-	if (rc < 0)
+	if (write_data(job, punch) < 0)
 		return copy_fail(job, IO_SIDE_WRITE, errno);
 	if (punch && sparse_finish(job->dest.fd) < 0)
 		return copy_fail(job, IO_SIDE_WRITE, errno);
