@@ -26,8 +26,8 @@
 #define WHOLE_IO_CHUNK ((size_t)64 << 20)
 
 /*
- * Report whether the bar knows the total: then it counts reading and
- * writing as halves.  Without a total it shows the bytes read so far.
+ * Report whether the source's size is known.  The bar then counts reading
+ * and writing as halves of the work; otherwise it shows the bytes read.
  */
 static bool known_size(const struct copy_job *job)
 {

@@ -21,7 +21,7 @@ enum attrs_target {
 /*
  * Set the attributes of the file fd after its data is in.  A new DEST
  * gets the source's permission bits without set-user-ID and set-group-ID,
- * masked by the umask; a replaced DEST keeps its own mode, owner and group.
+ * masked by the umask.  A replaced DEST keeps its own mode, owner and group.
  * preserve (PRESERVE_* bits) copies the source's mode, its ownership where
  * permitted (set-ID bits are dropped where not), and nanosecond times.
  * Returns 0, or -1 with errno set and *failed naming the call.

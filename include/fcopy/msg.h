@@ -29,7 +29,7 @@ void msg_error_errno(int err, const char *format, ...)
 
 /*
  * Print like msg_error_errno() (with no strerror when err is 0), then
- * "; " and note, unless note is NULL or empty.  The note tells what the
+ * "; " and note, unless note is NULL or empty.  The note states what the
  * failure left behind or what to do next.
  */
 void msg_error_errno_note(int err, const char *note, const char *format, ...)

@@ -26,7 +26,7 @@ void signals_disarm(void);
 /*
  * Have the handler also unlink path, independently of signals_arm(): for
  * a file that outlives single copies, such as a --benchmark scratch file.
- * NULL forgets it.  path must stay valid while it is kept.
+ * NULL clears it.  path must stay valid while it is kept.
  */
 void signals_keep_path(const char *path);
 
