@@ -57,11 +57,11 @@ static void note_refusal(struct stream *s, enum fastpath_mechanism m, int err)
 {
 	char *reason = s->job->fallback;
 	size_t used = strlen(reason);
-	const char *what = err ? strerrorname_np(err) : "0 bytes";
+	const char *cause = err ? strerrorname_np(err) : "0 bytes";
 
 	s->usable[m] = false;
 	snprintf(reason + used, sizeof(s->job->fallback) - used, "%s%s: %s",
-		 used ? ", " : "after ", fastpath_name(m), what ? what : "?");
+		 used ? ", " : "after ", fastpath_name(m), cause ? cause : "?");
 }
 
 /* Decide which mechanisms apply to this pair of descriptors. */
@@ -228,6 +228,24 @@ static int try_reflink(struct stream *s)
 }
 
 /*
+ * Give DEST the source's length after the last data extent, which ended
+ * at offset: a source that ends in a hole needs the size set explicitly.
+ */
+static int set_final_size(struct stream *s, off_t start, off_t offset)
+{
+	struct stat st;
+
+	if (fstat(s->in, &st) < 0)
+		return copy_fail(s->job, IO_SIDE_READ, errno);
+	if (st.st_size <= offset)
+		return 0;
+	if (ftruncate(s->out, st.st_size - start) < 0)
+		return copy_fail(s->job, IO_SIDE_WRITE, errno);
+	s->job->bytes_copied += (uint64_t)(st.st_size - offset);
+	return 0;
+}
+
+/*
  * Copy a regular file extent by extent, seeking over its holes on both
  * sides, then give DEST the source's length in case it ends in a hole.
  */
@@ -235,7 +253,6 @@ static int walk_extents(struct stream *s)
 {
 	off_t start = lseek(s->in, 0, SEEK_CUR);
 	off_t offset = start;
-	struct stat st;
 
 	if (start < 0)
 		return copy_fail(s->job, IO_SIDE_READ, errno);
@@ -254,7 +271,7 @@ static int walk_extents(struct stream *s)
 		if (found < 0)
 			return copy_fail(s->job, IO_SIDE_READ, errno);
 		if (found == 0)
-			goto trailing_hole;
+			return set_final_size(s, start, offset);
 
 		if (data > offset) {
 			if (lseek(s->out, data - offset, SEEK_CUR) < 0)
@@ -272,16 +289,6 @@ static int walk_extents(struct stream *s)
 
 	/* Reached only when the filesystem has no SEEK_DATA. */
 	return copy_to_end(s);
-
-trailing_hole:
-	if (fstat(s->in, &st) < 0)
-		return copy_fail(s->job, IO_SIDE_READ, errno);
-	if (st.st_size > offset) {
-		if (ftruncate(s->out, st.st_size - start) < 0)
-			return copy_fail(s->job, IO_SIDE_WRITE, errno);
-		s->job->bytes_copied += (uint64_t)(st.st_size - offset);
-	}
-	return 0;
 }
 
 /* A regular file with fewer blocks than its size has holes (an estimate). */
@@ -300,11 +307,10 @@ static int stream_copy(struct copy_job *job)
 		.chunk = job->options->buffer_size_set ? job->options->buffer_size
 						       : STREAM_DEFAULT_CHUNK,
 	};
+	int cloned;
 
 	if (s.chunk > FASTPATH_MAX_CHUNK)
 		s.chunk = FASTPATH_MAX_CHUNK;
-	int cloned;
-
 	choose_mechanisms(&s);
 	if (sparse_should_punch(job))
 		return copy_rest_by_read_write(&s, true);

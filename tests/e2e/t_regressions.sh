@@ -1,9 +1,10 @@
-# Destination and message edge cases.  The DEST cases are a full or
-# inode-less filesystem under an existing DEST, attributes kept across
-# atomic replacement, kernel copy calls that return 0 early, clashing
-# source names, descriptor destinations, a bind-mounted DEST, SIGQUIT and
-# SIGALRM, --verify on a pipe and closed standard descriptors.  The
-# message cases are usage errors, the in-place failure note and a few
+# Destination and message edge cases.  The DEST cases cover:
+# - a full filesystem, or one without free inodes, under an existing DEST;
+# - attributes kept across atomic replacement;
+# - kernel copy calls that return 0 early, and clashing source names;
+# - descriptor destinations and a bind-mounted DEST;
+# - SIGQUIT, SIGALRM, --verify on a pipe, closed standard descriptors.
+# The message cases are usage errors, the in-place failure note and a few
 # single-line messages.
 
 . "$(dirname "${BASH_SOURCE[0]}")/lib.sh"

@@ -6,7 +6,7 @@
  * with ERANGE.
  *
  * Input: when it has at least 16 bytes, the first 8 are min and the next
- * 8 are max (host byte order); the rest, up to the first NUL, is the text.
+ * 8 are max, in host byte order.  The rest, up to the first NUL, is the text.
  */
 #include <errno.h>
 #include <stdbool.h>

@@ -173,7 +173,7 @@ static void io_read_waits_for_writer(void **state)
 	assert_memory_equal(buf, "late", 4);
 	/*
 	 * NOTE: this assumes the parent reaches read() within the child's
-	 * 100 ms delay; on a machine stalled for longer, read() finds the
+	 * 100 ms delay.  On a machine stalled for longer, read() finds the
 	 * data at once and makes no poll() call.
 	 */
 	assert_true(wrap_count_fd(WRAP_POLL, f->pipe_read) >= 1);
